@@ -9,7 +9,15 @@ export default tseslint.config(
     ...tseslint.configs.recommended,
     prettier,
     {
-        languageOptions: { globals: { console: "readonly", process: "readonly", require: "readonly" } },
+        languageOptions: {
+            globals: {
+                console: "readonly",
+                process: "readonly",
+                require: "readonly",
+                module: "writable",
+                __dirname: "readonly",
+            },
+        },
         rules: {
             "@typescript-eslint/no-explicit-any": "off",
             "@typescript-eslint/no-require-imports": "off",
