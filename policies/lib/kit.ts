@@ -1,0 +1,119 @@
+// Building blocks for the pack's stack policies: config with defaults, the shared analysis, reporting.
+import type { PolicyConfigSchema, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { GatewayConfig, gatewayConfigProperties, readGatewayConfig } from "./config";
+import { Analysis, analyze, GatewayTarget, Hop, hopOf } from "./graph";
+import { str, strMap, Unk, UNK } from "./props";
+import { Finding, reportFinding } from "./report";
+import type { EnforcementLevel } from "./types";
+
+export interface PolicyMeta {
+    name: string;
+    description: string;
+    enforcementLevel: EnforcementLevel;
+    remediationSteps: string;
+    severity?: "low" | "medium" | "high" | "critical";
+    url?: string;
+    tags?: string[];
+    /** Extra configSchema properties (the gateway and exemption ones are always there). */
+    extraConfig?: PolicyConfigSchema["properties"];
+}
+
+export interface Ctx {
+    analysis: Analysis;
+    config: GatewayConfig;
+    raw: Record<string, unknown>;
+    /** Reports a finding (exempted findings become advisory with the reason). */
+    report(f: Finding): void;
+}
+
+/**
+ * A stack policy of the pack. `defaults` are config values used when getConfig() lacks them (the
+ * engine's analyzer applies no schema defaults itself; the CLI does).
+ */
+export function gatewayStackPolicy(
+    meta: PolicyMeta,
+    run: (ctx: Ctx) => void,
+    defaults: Record<string, unknown> = {},
+): StackValidationPolicy {
+    return {
+        name: meta.name,
+        description: meta.description,
+        enforcementLevel: meta.enforcementLevel,
+        remediationSteps: meta.remediationSteps,
+        severity: meta.severity,
+        tags: meta.tags,
+        configSchema: { properties: { ...gatewayConfigProperties, ...(meta.extraConfig ?? {}) } },
+        validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+            const raw = { ...defaults, ...((args.getConfig() as Record<string, unknown>) ?? {}) };
+            const config = readGatewayConfig(raw);
+            const analysis = analyze(args.resources, config);
+            run({
+                analysis,
+                config,
+                raw,
+                report: (f) => reportFinding(report, meta.description, config.exemptions, f),
+            });
+        },
+    };
+}
+
+/** The load-balancer settings of a gateway Service (declared, or in gateway chart values). */
+export interface GatewayLbService {
+    target: GatewayTarget;
+    /** Where the settings live: the Service, or the Helm Release/Chart. */
+    urn: string;
+    hops: Hop[];
+    /** Path of the settings, for messages: `metadata.annotations` or `values.service.annotations`. */
+    annotationsAt: string;
+    type: string | Unk;
+    annotations: Map<string, string>;
+    annotationsUnknown: boolean;
+    loadBalancerClass: string | Unk | undefined;
+}
+
+/** Gateway Services (declared in the stack, or rendered from gateway chart values) and their LB settings. */
+export function gatewayLbServices(a: Analysis): GatewayLbService[] {
+    const out: GatewayLbService[] = [];
+    for (const t of a.targets) {
+        const r = t.resource;
+        if (!r) continue;
+        if (t.source === "service") {
+            const ann = strMap(r.props, "metadata", "annotations");
+            out.push({
+                target: t,
+                urn: r.urn,
+                hops: [t.hop],
+                annotationsAt: "metadata.annotations",
+                type: str(r.props, "spec", "type") ?? "ClusterIP",
+                annotations: ann.map,
+                annotationsUnknown: ann.unknown,
+                loadBalancerClass: str(r.props, "spec", "loadBalancerClass"),
+            });
+        } else if (t.source === "chart") {
+            const ann = strMap(r.props, "values", "service", "annotations");
+            out.push({
+                target: t,
+                urn: r.urn,
+                hops: [hopOf(r, { note: "Istio gateway chart; values.service" }), t.hop],
+                annotationsAt: "values.service.annotations",
+                // The gateway chart's default service.type is LoadBalancer.
+                type: str(r.props, "values", "service", "type") ?? "LoadBalancer",
+                annotations: ann.map,
+                annotationsUnknown: ann.unknown,
+                loadBalancerClass: str(r.props, "values", "service", "loadBalancerClass"),
+            });
+        }
+    }
+    return out;
+}
+
+export const ANN = "service.beta.kubernetes.io/";
+export const NLB_TYPES = ["external", "nlb", "nlb-ip"];
+
+/** True when the Service's settings ask the AWS Load Balancer Controller (or in-tree) for an NLB. */
+export function asksForNlb(s: GatewayLbService): boolean {
+    const t = s.annotations.get(`${ANN}aws-load-balancer-type`);
+    return s.loadBalancerClass === "service.k8s.aws/nlb" || (t !== undefined && NLB_TYPES.includes(t));
+}
+
+export { UNK };
