@@ -1,0 +1,224 @@
+// EKS: the control plane (pulumi-eks v4 Cluster), a managed node group in the private subnets on
+// a launch template that enforces IMDSv2, and the node security-group rules Istio needs.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+
+/** Arguments of {@link Cluster}. */
+export interface ClusterArgs {
+    /** EKS cluster name (also used in subnet tags, so it is fixed rather than auto-named). */
+    clusterName: string;
+    /** Pinned Kubernetes version, `major.minor`. */
+    kubernetesVersion: string;
+    /** VPC of the cluster. */
+    vpcId: pulumi.Input<string>;
+    /** Public subnets (public endpoint ENIs / load balancers only; no nodes). */
+    publicSubnetIds: pulumi.Input<string[]>;
+    /** Private subnets: nodes and control-plane ENIs. */
+    privateSubnetIds: pulumi.Input<string[]>;
+    /** Node instance types. */
+    instanceTypes: string[];
+    /** Node group minimum size. */
+    minSize: number;
+    /** Node group desired size (Pulumi sets it at create time only, see ignoreChanges). */
+    desiredSize: number;
+    /** Node group maximum size. */
+    maxSize: number;
+    /** Public API endpoint. */
+    endpointPublicAccess: boolean;
+    /** Private API endpoint. */
+    endpointPrivateAccess: boolean;
+    /** CIDRs admitted to the public API endpoint. */
+    publicAccessCidrs: string[];
+    /** Control-plane log types. */
+    logTypes: string[];
+    /** Create a KMS key and envelope-encrypt Kubernetes secrets with it. */
+    secretsEncryption: boolean;
+    /** Tags for AWS resources. */
+    tags?: Record<string, string>;
+}
+
+/** Istio ports the control plane must reach on the nodes (the anchors' node SG rules). */
+export const ISTIO_CONTROL_PLANE_PORTS = [
+    { port: 15017, description: "istiod sidecar-injection and validation webhooks" },
+    { port: 15012, description: "istiod xDS and CA (control plane to istiod pods)" },
+] as const;
+
+/** EKS cluster, managed nodes, OIDC provider (IRSA) and a Kubernetes provider for it. */
+export class Cluster extends pulumi.ComponentResource {
+    /** The pulumi-eks cluster. */
+    public readonly cluster: eks.Cluster;
+    /** Kubernetes provider bound to this cluster's kubeconfig. */
+    public readonly provider: k8s.Provider;
+    /** Kubeconfig as a JSON string (secret). */
+    public readonly kubeconfig: pulumi.Output<string>;
+    /** EKS cluster name. */
+    public readonly clusterName: pulumi.Output<string>;
+    /** Security group of the worker nodes (and, with VPC CNI, of the gateway pods). */
+    public readonly nodeSecurityGroupId: pulumi.Output<string>;
+    /** IAM OIDC provider ARN for IRSA trust policies. */
+    public readonly oidcProviderArn: pulumi.Output<string>;
+    /** OIDC issuer without `https://`, the prefix of IRSA condition keys. */
+    public readonly oidcIssuer: pulumi.Output<string>;
+    /** The managed node group. */
+    public readonly nodeGroup: eks.ManagedNodeGroup;
+
+    constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("istio-eks-nlb:cluster:Cluster", name, {}, opts);
+        const tags = args.tags ?? {};
+
+        let encryptionConfigKeyArn: pulumi.Output<string> | undefined;
+        if (args.secretsEncryption) {
+            const key = new aws.kms.Key(
+                `${name}-secrets-key`,
+                {
+                    description: `EKS secrets envelope encryption for ${args.clusterName}`,
+                    enableKeyRotation: true,
+                    deletionWindowInDays: 30,
+                    tags,
+                },
+                { parent: this },
+            );
+            new aws.kms.Alias(
+                `${name}-secrets-key-alias`,
+                { name: `alias/eks/${args.clusterName}-secrets`, targetKeyId: key.keyId },
+                { parent: this },
+            );
+            encryptionConfigKeyArn = key.arn;
+        }
+
+        this.cluster = new eks.Cluster(
+            `${name}-eks`,
+            {
+                name: args.clusterName,
+                version: args.kubernetesVersion,
+                vpcId: args.vpcId,
+                publicSubnetIds: args.publicSubnetIds,
+                privateSubnetIds: args.privateSubnetIds,
+                nodeAssociatePublicIpAddress: false,
+                // Nodes come from the managed node group below, on our own launch template.
+                skipDefaultNodeGroup: true,
+                // Access entries instead of the aws-auth ConfigMap.
+                authenticationMode: eks.AuthenticationMode.Api,
+                createOidcProvider: true,
+                endpointPublicAccess: args.endpointPublicAccess,
+                endpointPrivateAccess: args.endpointPrivateAccess,
+                publicAccessCidrs: args.endpointPublicAccess ? args.publicAccessCidrs : undefined,
+                enabledClusterLogTypes: args.logTypes,
+                encryptionConfigKeyArn,
+                tags,
+            },
+            { parent: this },
+        );
+
+        const nodeRole = new aws.iam.Role(
+            `${name}-node-role`,
+            {
+                assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ec2.amazonaws.com" }),
+                tags,
+            },
+            { parent: this },
+        );
+        // The three AWS-managed policies EKS documents for nodes; pods get their own roles via IRSA.
+        [
+            "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+            "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+            "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+        ].forEach((policyArn, i) => {
+            new aws.iam.RolePolicyAttachment(
+                `${name}-node-policy-${i}`,
+                { role: nodeRole.name, policyArn },
+                { parent: this },
+            );
+        });
+
+        this.nodeSecurityGroupId = this.cluster.nodeSecurityGroupId;
+        const launchTemplate = new aws.ec2.LaunchTemplate(
+            `${name}-nodes-lt`,
+            {
+                // IMDSv2 only, hop limit 1: pods (not host-network) cannot reach the node's instance
+                // credentials; they use IRSA. Nothing in this stack needs IMDS from a pod: the LBC gets
+                // its region and VPC id from chart values.
+                metadataOptions: {
+                    httpEndpoint: "enabled",
+                    httpTokens: "required",
+                    httpPutResponseHopLimit: 1,
+                },
+                // The pulumi-eks node SG: it already admits the control plane on 443 and 1025-65535,
+                // the Istio rules below document and pin the two ports Istio cannot work without.
+                vpcSecurityGroupIds: [this.nodeSecurityGroupId],
+                blockDeviceMappings: [
+                    {
+                        deviceName: "/dev/xvda",
+                        ebs: {
+                            volumeSize: 50,
+                            volumeType: "gp3",
+                            encrypted: "true",
+                            deleteOnTermination: "true",
+                        },
+                    },
+                ],
+                tagSpecifications: [
+                    { resourceType: "instance", tags: { ...tags, Name: `${args.clusterName}-node` } },
+                ],
+                tags,
+            },
+            { parent: this },
+        );
+
+        this.nodeGroup = new eks.ManagedNodeGroup(
+            `${name}-nodes`,
+            {
+                cluster: this.cluster,
+                nodeRole,
+                subnetIds: args.privateSubnetIds,
+                instanceTypes: args.instanceTypes,
+                scalingConfig: {
+                    minSize: args.minSize,
+                    desiredSize: args.desiredSize,
+                    maxSize: args.maxSize,
+                },
+                launchTemplate: {
+                    id: launchTemplate.id,
+                    version: pulumi.interpolate`${launchTemplate.latestVersion}`,
+                },
+                tags,
+            },
+            { parent: this },
+        );
+
+        for (const { port, description } of ISTIO_CONTROL_PLANE_PORTS) {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-istio-${port}`,
+                {
+                    securityGroupId: this.nodeSecurityGroupId,
+                    referencedSecurityGroupId: this.cluster.clusterSecurityGroupId,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    description,
+                },
+                { parent: this },
+            );
+        }
+
+        this.kubeconfig = pulumi.secret(this.cluster.kubeconfigJson);
+        this.provider = new k8s.Provider(
+            `${name}-k8s`,
+            { kubeconfig: this.cluster.kubeconfigJson, enableServerSideApply: true },
+            // Workloads need nodes: anything using this provider waits for the node group.
+            { parent: this, dependsOn: [this.nodeGroup] },
+        );
+        this.clusterName = this.cluster.eksCluster.name;
+        this.oidcProviderArn = this.cluster.oidcProviderArn;
+        this.oidcIssuer = this.cluster.oidcIssuer;
+        this.registerOutputs({
+            kubeconfig: this.kubeconfig,
+            clusterName: this.clusterName,
+            nodeSecurityGroupId: this.nodeSecurityGroupId,
+            oidcProviderArn: this.oidcProviderArn,
+            oidcIssuer: this.oidcIssuer,
+        });
+    }
+}

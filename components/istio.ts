@@ -1,0 +1,196 @@
+// Istio from the official charts, in the order that avoids the known races: base (CRDs) ->
+// istiod (ready, so its injection webhook exists) -> gateway (so the gateway pod gets injected).
+// The gateway Service is ClusterIP: the NLB reaches the pods through TargetGroupBindings, and no
+// controller ever sees a Service of type LoadBalancer to turn into a second load balancer.
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { computeDrainTiming } from "./config";
+
+/** Helm repository of the official Istio charts. */
+export const ISTIO_CHART_REPO = "https://istio-release.storage.googleapis.com/charts";
+
+/** Arguments of {@link Istio}. */
+export interface IstioArgs {
+    /** Pinned Istio version (chart version of base, istiod and gateway). */
+    version: string;
+    /** istiod replicas (HPA minimum). */
+    istiodReplicas: number;
+    /** Namespace of the gateway. */
+    gatewayNamespace: string;
+    /** Gateway release name: also its Service and Deployment name. */
+    gatewayName: string;
+    /** Gateway replicas (HPA minimum). */
+    gatewayReplicas: number;
+    /** Gateway HPA maximum (equal to gatewayReplicas: no HPA). */
+    gatewayMaxReplicas: number;
+    /** NLB deregistration delay the drain timing follows. */
+    deregistrationDelay: number;
+    /** Whether the NLB sends PROXY protocol v2. */
+    proxyProtocolV2: boolean;
+    /** X-Forwarded-For hops to trust in front of the gateway. */
+    numTrustedProxies: number;
+    /** Kubernetes provider of the cluster. */
+    provider: k8s.Provider;
+    /** Resources the gateway pods must wait for (the LBC, so its readiness gate is injected). */
+    gatewayDependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** Labels of the gateway pods; the Istio `Gateway` selector must match them. */
+export const GATEWAY_SELECTOR = { istio: "ingressgateway" } as const;
+
+/** Inputs of {@link gatewayValues}: the settings that shape the gateway chart values. */
+export type GatewayValuesInput = Pick<
+    IstioArgs,
+    | "gatewayName"
+    | "gatewayReplicas"
+    | "gatewayMaxReplicas"
+    | "deregistrationDelay"
+    | "proxyProtocolV2"
+    | "numTrustedProxies"
+>;
+
+/** Values for the Istio `gateway` chart (pure, so tests and policies can check them). */
+export function gatewayValues(args: GatewayValuesInput): Record<string, unknown> {
+    const drain = computeDrainTiming(args.deregistrationDelay);
+    const ha = args.gatewayReplicas >= 2;
+    const proxyConfig: Record<string, unknown> = {
+        terminationDrainDuration: `${drain.drainDurationSeconds}s`,
+    };
+    if (args.proxyProtocolV2) {
+        proxyConfig.gatewayTopology = { numTrustedProxies: args.numTrustedProxies, proxyProtocol: {} };
+    } else if (args.numTrustedProxies > 0) {
+        proxyConfig.gatewayTopology = { numTrustedProxies: args.numTrustedProxies };
+    }
+    return {
+        labels: { ...GATEWAY_SELECTOR, app: args.gatewayName },
+        service: {
+            // Never LoadBalancer: the NLB is a Pulumi resource, bound via TargetGroupBinding.
+            type: "ClusterIP",
+            ports: [
+                { name: "status-port", port: 15021, protocol: "TCP", targetPort: 15021 },
+                { name: "http2", port: 80, protocol: "TCP", targetPort: 80 },
+                { name: "https", port: 443, protocol: "TCP", targetPort: 443 },
+            ],
+        },
+        replicaCount: args.gatewayReplicas,
+        autoscaling:
+            args.gatewayMaxReplicas > args.gatewayReplicas
+                ? {
+                      enabled: true,
+                      minReplicas: args.gatewayReplicas,
+                      maxReplicas: args.gatewayMaxReplicas,
+                      targetCPUUtilizationPercentage: 70,
+                  }
+                : { enabled: false },
+        // One replica cannot have a useful PDB (it would block every node drain).
+        podDisruptionBudget: ha ? { minAvailable: 1 } : {},
+        topologySpreadConstraints: ha
+            ? [
+                  {
+                      maxSkew: 1,
+                      topologyKey: "topology.kubernetes.io/zone",
+                      whenUnsatisfiable: "DoNotSchedule",
+                      labelSelector: { matchLabels: GATEWAY_SELECTOR },
+                  },
+                  {
+                      maxSkew: 1,
+                      topologyKey: "kubernetes.io/hostname",
+                      whenUnsatisfiable: "ScheduleAnyway",
+                      labelSelector: { matchLabels: GATEWAY_SELECTOR },
+                  },
+              ]
+            : [],
+        // Kubernetes must not kill Envoy before it has drained for as long as the NLB may still send.
+        terminationGracePeriodSeconds: drain.terminationGracePeriodSeconds,
+        podAnnotations: { "proxy.istio.io/config": JSON.stringify(proxyConfig) },
+        // With PPv2 the NLB's health checks carry a PROXY header too: the status port must accept it.
+        env: args.proxyProtocolV2 ? { ENVOY_STATUS_PORT_ENABLE_PROXY_PROTOCOL: "true" } : {},
+        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "1Gi" } },
+    };
+}
+
+/** Istio base, istiod and the ingress gateway, each a Helm chart, chained by dependsOn. */
+export class Istio extends pulumi.ComponentResource {
+    /** istio-base (CRDs). */
+    public readonly base: k8s.helm.v4.Chart;
+    /** istiod. */
+    public readonly istiod: k8s.helm.v4.Chart;
+    /** The ingress gateway. */
+    public readonly gateway: k8s.helm.v4.Chart;
+    /** Gateway namespace. */
+    public readonly gatewayNamespace: pulumi.Output<string>;
+    /** Gateway Service name (the release name). */
+    public readonly gatewayServiceName: pulumi.Output<string>;
+
+    constructor(name: string, args: IstioArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("istio-eks-nlb:istio:Istio", name, {}, opts);
+        const k8sOpts = { parent: this, provider: args.provider };
+        const repositoryOpts = { repo: ISTIO_CHART_REPO };
+
+        const systemNs = new k8s.core.v1.Namespace(
+            `${name}-system-ns`,
+            { metadata: { name: "istio-system" } },
+            k8sOpts,
+        );
+        const gatewayNs = new k8s.core.v1.Namespace(
+            `${name}-gateway-ns`,
+            {
+                metadata: {
+                    name: args.gatewayNamespace,
+                    // The LBC injects a readiness gate so a rolling update waits for the new pod to be a
+                    // healthy NLB target before the old one goes away.
+                    labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" },
+                },
+            },
+            k8sOpts,
+        );
+
+        this.base = new k8s.helm.v4.Chart(
+            `${name}-base`,
+            {
+                chart: "base",
+                version: args.version,
+                repositoryOpts,
+                namespace: "istio-system",
+                values: { defaultRevision: "default" },
+            },
+            { ...k8sOpts, dependsOn: [systemNs] },
+        );
+        this.istiod = new k8s.helm.v4.Chart(
+            `${name}-istiod`,
+            {
+                chart: "istiod",
+                version: args.version,
+                repositoryOpts,
+                namespace: "istio-system",
+                values: {
+                    pilot: {
+                        replicaCount: args.istiodReplicas,
+                        autoscaleMin: args.istiodReplicas,
+                        autoscaleMax: Math.max(5, args.istiodReplicas),
+                    },
+                    meshConfig: { accessLogFile: "/dev/stdout" },
+                },
+            },
+            { ...k8sOpts, dependsOn: [this.base] },
+        );
+        this.gateway = new k8s.helm.v4.Chart(
+            `${name}-gateway`,
+            {
+                chart: "gateway",
+                name: args.gatewayName,
+                version: args.version,
+                repositoryOpts,
+                namespace: args.gatewayNamespace,
+                values: gatewayValues(args),
+            },
+            { ...k8sOpts, dependsOn: [gatewayNs, this.istiod, ...(args.gatewayDependsOn ?? [])] },
+        );
+        this.gatewayNamespace = gatewayNs.metadata.name;
+        this.gatewayServiceName = pulumi.output(args.gatewayName);
+        this.registerOutputs({
+            gatewayNamespace: this.gatewayNamespace,
+            gatewayServiceName: this.gatewayServiceName,
+        });
+    }
+}

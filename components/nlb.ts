@@ -1,0 +1,153 @@
+// The one Network Load Balancer in front of the Istio gateway, as first-class Pulumi resources.
+// It depends on the network only, so AWS provisions it while EKS is still being created, and
+// `pulumi destroy` deletes it: no controller-created load balancer is ever left behind.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+
+/** Arguments of {@link Nlb}. */
+export interface NlbArgs {
+    /** VPC of the NLB and its targets. */
+    vpcId: pulumi.Input<string>;
+    /** VPC CIDR: the NLB may only send traffic and health checks into the VPC. */
+    vpcCidr: pulumi.Input<string>;
+    /** Subnets matching the scheme (public for internet-facing, private for internal), one per AZ. */
+    subnetIds: pulumi.Input<string[]>;
+    /** `internet-facing` or `internal`. */
+    scheme: "internet-facing" | "internal";
+    /** CIDRs admitted on 80/443; empty means the VPC CIDR (internal only, enforced by validation). */
+    sourceCidrs: string[];
+    /** AWS deletion protection on the NLB. */
+    deletionProtection: boolean;
+    /** Target group deregistration delay, seconds. */
+    deregistrationDelay: number;
+    /** Client IP delivery: source-IP preservation or PROXY protocol v2. */
+    clientIpMode: "preserveClientIp" | "proxyProtocolV2";
+    /** Tags for AWS resources. */
+    tags?: Record<string, string>;
+}
+
+/** The gateway Service ports the NLB forwards (TCP pass-through, TLS terminates in Istio). */
+export const NLB_PORTS = [80, 443] as const;
+/** Istio's gateway status port and readiness path: the only health check that reflects Envoy readiness. */
+export const HEALTH_CHECK = { port: "15021", path: "/healthz/ready", protocol: "HTTP" } as const;
+
+/** Internet-facing or internal NLB with its security group, TCP listeners and IP target groups. */
+export class Nlb extends pulumi.ComponentResource {
+    /** The load balancer. */
+    public readonly loadBalancer: aws.lb.LoadBalancer;
+    /** The NLB's security group (target SGs reference it). */
+    public readonly securityGroupId: pulumi.Output<string>;
+    /** One IP target group per port in {@link NLB_PORTS}. */
+    public readonly targetGroups: { port: number; targetGroup: aws.lb.TargetGroup }[];
+    /** NLB ARN. */
+    public readonly arn: pulumi.Output<string>;
+    /** NLB DNS name. */
+    public readonly dnsName: pulumi.Output<string>;
+    /** Canonical hosted zone id, for Route 53 alias records. */
+    public readonly zoneId: pulumi.Output<string>;
+
+    constructor(name: string, args: NlbArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("istio-eks-nlb:nlb:Nlb", name, {}, opts);
+        const tags = args.tags ?? {};
+        const sources: pulumi.Input<string>[] =
+            args.sourceCidrs.length > 0 ? args.sourceCidrs : [args.vpcCidr];
+
+        const sg = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.vpcId,
+                description: "Istio ingress NLB: admits the configured source CIDRs on 80/443 only",
+                ingress: NLB_PORTS.map((port) => ({
+                    protocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    cidrBlocks: sources,
+                    description: `client traffic on ${port}`,
+                })),
+                // Traffic and health checks only go to targets inside the VPC.
+                egress: [...NLB_PORTS, Number(HEALTH_CHECK.port)].map((port) => ({
+                    protocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    cidrBlocks: [args.vpcCidr],
+                    description:
+                        port === 15021 ? "health checks to the gateway status port" : `to targets on ${port}`,
+                })),
+                tags: { ...tags, Name: `${name}-sg` },
+            },
+            { parent: this },
+        );
+
+        this.loadBalancer = new aws.lb.LoadBalancer(
+            `${name}-lb`,
+            {
+                // Explicit: a missing type means "application", and an ALB here would put a second L7 hop
+                // in front of Istio.
+                loadBalancerType: "network",
+                internal: args.scheme === "internal",
+                subnets: args.subnetIds,
+                securityGroups: [sg.id],
+                enableCrossZoneLoadBalancing: true,
+                enableDeletionProtection: args.deletionProtection,
+                ipAddressType: "ipv4",
+                tags,
+            },
+            { parent: this },
+        );
+
+        const ppv2 = args.clientIpMode === "proxyProtocolV2";
+        this.targetGroups = NLB_PORTS.map((port) => {
+            const targetGroup = new aws.lb.TargetGroup(
+                `${name}-tg-${port}`,
+                {
+                    vpcId: args.vpcId,
+                    // ip targets: the LBC registers gateway pod IPs (TargetGroupBinding), no NodePort hop.
+                    targetType: "ip",
+                    protocol: "TCP",
+                    port,
+                    deregistrationDelay: args.deregistrationDelay,
+                    // With ip targets AWS preserves nothing by default; choose explicitly. The NLB's own SG
+                    // stays usable as a source in target SG rules even with preservation on.
+                    preserveClientIp: ppv2 ? "false" : "true",
+                    proxyProtocolV2: ppv2,
+                    healthCheck: {
+                        enabled: true,
+                        protocol: HEALTH_CHECK.protocol,
+                        port: HEALTH_CHECK.port,
+                        path: HEALTH_CHECK.path,
+                        matcher: "200",
+                        interval: 10,
+                        healthyThreshold: 2,
+                        unhealthyThreshold: 2,
+                    },
+                    tags,
+                },
+                { parent: this },
+            );
+            new aws.lb.Listener(
+                `${name}-listener-${port}`,
+                {
+                    loadBalancerArn: this.loadBalancer.arn,
+                    protocol: "TCP",
+                    port,
+                    // No certificate: TLS passes through and Istio terminates it (SNI routing kept).
+                    defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+                    tags,
+                },
+                { parent: this },
+            );
+            return { port, targetGroup };
+        });
+
+        this.securityGroupId = sg.id;
+        this.arn = this.loadBalancer.arn;
+        this.dnsName = this.loadBalancer.dnsName;
+        this.zoneId = this.loadBalancer.zoneId;
+        this.registerOutputs({
+            arn: this.arn,
+            dnsName: this.dnsName,
+            zoneId: this.zoneId,
+            securityGroupId: this.securityGroupId,
+        });
+    }
+}

@@ -1,0 +1,181 @@
+// The top-level component: network -> (EKS | NLB in parallel) -> LBC -> Istio -> bindings -> mesh.
+// The NLB depends on the network only; the cluster-side pieces join it at the TargetGroupBindings.
+import * as pulumi from "@pulumi/pulumi";
+import { PlatformSettings, PROJECT } from "./config";
+import { Network } from "./network";
+import { Cluster } from "./cluster";
+import { Nlb } from "./nlb";
+import { LoadBalancerController } from "./loadBalancerController";
+import { Istio } from "./istio";
+import { TargetBinding } from "./targetBinding";
+import { Mesh } from "./mesh";
+
+/** Arguments of {@link IstioEksPlatform}. */
+export interface IstioEksPlatformArgs {
+    /** Validated settings (see `readSettings` in config.ts). */
+    settings: PlatformSettings;
+}
+
+/** EKS + Istio ingress gateway behind exactly one NLB. */
+export class IstioEksPlatform extends pulumi.ComponentResource {
+    /** Kubeconfig (JSON string), secret. */
+    public readonly kubeconfig: pulumi.Output<string>;
+    /** EKS cluster name. */
+    public readonly clusterName: pulumi.Output<string>;
+    /** NLB DNS name. */
+    public readonly nlbDnsName: pulumi.Output<string>;
+    /** NLB ARN. */
+    public readonly nlbArn: pulumi.Output<string>;
+    /** NLB canonical hosted zone id (Route 53 alias target). */
+    public readonly nlbZoneId: pulumi.Output<string>;
+    /** Gateway namespace. */
+    public readonly gatewayNamespace: pulumi.Output<string>;
+    /** Gateway Service name. */
+    public readonly gatewayServiceName: pulumi.Output<string>;
+    /** Istio version installed. */
+    public readonly istioVersion: pulumi.Output<string>;
+
+    constructor(name: string, args: IstioEksPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("istio-eks-nlb:platform:IstioEksPlatform", name, {}, opts);
+        const s = args.settings;
+        const tags = { project: PROJECT, stack: s.stack, "managed-by": "pulumi" };
+        const parent = { parent: this };
+
+        const network = new Network(
+            `${name}-network`,
+            {
+                clusterName: s.clusterName,
+                azCount: s.azCount,
+                vpcId: s.vpcId,
+                publicSubnetIds: s.publicSubnetIds,
+                privateSubnetIds: s.privateSubnetIds,
+                vpcCidr: s.vpcCidr,
+                natGateways: s.natGateways,
+                tags,
+            },
+            parent,
+        );
+
+        const nlb = new Nlb(
+            `${name}-nlb`,
+            {
+                vpcId: network.vpcId,
+                vpcCidr: network.vpcCidr,
+                subnetIds:
+                    s.nlbScheme === "internet-facing" ? network.publicSubnetIds : network.privateSubnetIds,
+                scheme: s.nlbScheme,
+                sourceCidrs: s.nlbSourceCidrs,
+                deletionProtection: s.nlbDeletionProtection,
+                deregistrationDelay: s.nlbDeregistrationDelay,
+                clientIpMode: s.clientIpMode,
+                tags,
+            },
+            parent,
+        );
+
+        const cluster = new Cluster(
+            `${name}-cluster`,
+            {
+                clusterName: s.clusterName,
+                kubernetesVersion: s.kubernetesVersion,
+                vpcId: network.vpcId,
+                publicSubnetIds: network.publicSubnetIds,
+                privateSubnetIds: network.privateSubnetIds,
+                instanceTypes: s.nodeInstanceTypes,
+                minSize: s.nodeMinSize,
+                desiredSize: s.nodeDesiredSize,
+                maxSize: s.nodeMaxSize,
+                endpointPublicAccess: s.endpointPublicAccess,
+                endpointPrivateAccess: s.endpointPrivateAccess,
+                publicAccessCidrs: s.endpointPublicAccessCidrs,
+                logTypes: s.clusterLogTypes,
+                secretsEncryption: s.secretsEncryption,
+                tags,
+            },
+            parent,
+        );
+
+        const lbc = new LoadBalancerController(
+            `${name}-lbc`,
+            {
+                clusterName: cluster.clusterName,
+                region: s.region,
+                vpcId: network.vpcId,
+                oidcProviderArn: cluster.oidcProviderArn,
+                oidcIssuer: cluster.oidcIssuer,
+                targetGroupArns: nlb.targetGroups.map((t) => t.targetGroup.arn),
+                chartVersion: s.lbcChartVersion,
+                replicas: s.gatewayReplicas >= 2 ? 2 : 1,
+                provider: cluster.provider,
+                tags,
+            },
+            parent,
+        );
+
+        const istio = new Istio(
+            `${name}-istio`,
+            {
+                version: s.istioVersion,
+                istiodReplicas: s.istiodReplicas,
+                gatewayNamespace: s.gatewayNamespace,
+                gatewayName: s.gatewayName,
+                gatewayReplicas: s.gatewayReplicas,
+                gatewayMaxReplicas: s.gatewayMaxReplicas,
+                deregistrationDelay: s.nlbDeregistrationDelay,
+                proxyProtocolV2: s.clientIpMode === "proxyProtocolV2",
+                numTrustedProxies: s.gatewayNumTrustedProxies,
+                provider: cluster.provider,
+                // The LBC webhook injects the NLB readiness gate into gateway pods: it must be up first.
+                gatewayDependsOn: [lbc.chart],
+            },
+            parent,
+        );
+
+        new TargetBinding(
+            `${name}-binding`,
+            {
+                nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+                nlbSecurityGroupId: nlb.securityGroupId,
+                targetGroups: nlb.targetGroups.map((t) => ({
+                    port: t.port,
+                    targetGroupArn: t.targetGroup.arn,
+                })),
+                namespace: istio.gatewayNamespace,
+                serviceName: istio.gatewayServiceName,
+                provider: cluster.provider,
+                dependsOn: [lbc.chart, istio.gateway],
+            },
+            parent,
+        );
+
+        new Mesh(
+            `${name}-mesh`,
+            {
+                provider: cluster.provider,
+                istiod: istio.istiod,
+                gateway: istio.gateway,
+                sampleApp: s.sampleApp,
+            },
+            parent,
+        );
+
+        this.kubeconfig = cluster.kubeconfig;
+        this.clusterName = cluster.clusterName;
+        this.nlbDnsName = nlb.dnsName;
+        this.nlbArn = nlb.arn;
+        this.nlbZoneId = nlb.zoneId;
+        this.gatewayNamespace = istio.gatewayNamespace;
+        this.gatewayServiceName = istio.gatewayServiceName;
+        this.istioVersion = pulumi.output(s.istioVersion);
+        this.registerOutputs({
+            kubeconfig: this.kubeconfig,
+            clusterName: this.clusterName,
+            nlbDnsName: this.nlbDnsName,
+            nlbArn: this.nlbArn,
+            nlbZoneId: this.nlbZoneId,
+            gatewayNamespace: this.gatewayNamespace,
+            gatewayServiceName: this.gatewayServiceName,
+            istioVersion: this.istioVersion,
+        });
+    }
+}

@@ -1,0 +1,29 @@
+// Entry point: read and validate all configuration first (nothing is registered if any value is
+// bad), then build the platform and export what users and DNS need.
+import * as pulumi from "@pulumi/pulumi";
+import { readSettings } from "./components/config";
+import { IstioEksPlatform } from "./components/platform";
+
+const settings = readSettings(new pulumi.Config(), {
+    stack: pulumi.getStack(),
+    region: new pulumi.Config("aws").get("region"),
+});
+
+const platform = new IstioEksPlatform(pulumi.getProject(), { settings });
+
+/** Kubeconfig for kubectl (secret: it names the cluster endpoint and CA). */
+export const kubeconfig = pulumi.secret(platform.kubeconfig);
+/** EKS cluster name. */
+export const clusterName = platform.clusterName;
+/** DNS name of the NLB: point the application's hostnames here. */
+export const nlbDnsName = platform.nlbDnsName;
+/** ARN of the NLB. */
+export const nlbArn = platform.nlbArn;
+/** Canonical hosted zone id of the NLB, for Route 53 alias records. */
+export const nlbZoneId = platform.nlbZoneId;
+/** Namespace of the Istio ingress gateway. */
+export const gatewayNamespace = platform.gatewayNamespace;
+/** Service name of the Istio ingress gateway. */
+export const gatewayServiceName = platform.gatewayServiceName;
+/** Installed Istio version. */
+export const istioVersion = platform.istioVersion;
