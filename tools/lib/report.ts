@@ -59,5 +59,10 @@ export function summaryLine(violations: ReportedViolation[], scope: string): str
             : advisory > 0
               ? "PASS with advisory violations"
               : "PASS";
-    return `${scope}: ${mandatory} mandatory, ${advisory} advisory ${advisory + mandatory === 1 ? "violation" : "violations"}. ${verdict}.`;
+    return `${scope}; violations: ${mandatory} mandatory, ${advisory} advisory. ${verdict}.`;
+}
+
+/** "1 resource", "2 resources". */
+export function plural(n: number, word: string): string {
+    return n === 1 ? word : `${word}s`;
 }

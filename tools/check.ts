@@ -1,0 +1,94 @@
+// `npm run --silent check -- [--format text|json] [--config FILE] PATH...`
+// Runs every policy of the pack on Kubernetes manifests, `pulumi stack export` files and
+// `pulumi preview --json` output, through the same evaluator the pack's tests use
+// (policies/lib/evaluate.ts), so the offline verdict is the pack's verdict.
+// Exit 0: no mandatory violation; 1: at least one; 2: bad usage or unusable input.
+import * as fs from "fs";
+import { PolicyConfigError, evaluateStack, validatePolicyPackConfig } from "../policies/lib/evaluate";
+import type { PolicyPackConfig } from "../policies/lib/types";
+import { InputError } from "./inputs/errors";
+import { systemReason } from "./inputs/files";
+import { loadInputs } from "./inputs/load";
+import { CliIO, EXIT_MANDATORY, EXIT_OK, EXIT_USAGE, oneOf, parseFlags, runMain } from "./lib/cli";
+import { countMandatory, plural, summaryLine, toReported, violationBlocks } from "./lib/report";
+
+export const USAGE = `usage: npm run --silent check -- [--format text|json] [--config FILE] PATH...
+  PATH     a file or directory (walked for .yaml, .yml, .json): Kubernetes manifests, a
+           \`pulumi stack export\`, or \`pulumi preview --json\` output; all PATHs form one stack
+  --format text (default) or json
+  --config a policy pack config file, as for \`pulumi preview --policy-pack-config\`
+exit 0: no mandatory violation, 1: mandatory violations, 2: bad usage or input
+`;
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+    try {
+        const { values, positionals } = parseFlags(argv, {
+            format: { type: "string" },
+            config: { type: "string" },
+            help: { type: "boolean", short: "h" },
+        });
+        if (values.help) {
+            io.stdout.write(USAGE);
+            return EXIT_OK;
+        }
+        const format = oneOf("--format", values.format, ["text", "json"] as const, "text");
+        if (positionals.length === 0)
+            throw new InputError("PATH", "missing; give at least one file or directory");
+        const config = values.config === undefined ? undefined : readPolicyConfig(values.config);
+
+        const inputs = loadInputs(positionals);
+        // The engine hands stack policies every resource, including the stack root and providers,
+        // and so does the evaluator (parents and provider links stay resolvable); the count shown
+        // to users leaves those out, as they are Pulumi bookkeeping, not infrastructure.
+        const counted = inputs.resources.filter((r) => !isBookkeeping(r.type)).length;
+        if (counted === 0) {
+            throw new InputError(
+                positionals.join(" "),
+                "no resources found (only empty lists, or only the stack root and providers); nothing to check",
+            );
+        }
+        const violations = toReported(await evaluateStack(inputs.resources, { config }), inputs.labels);
+
+        if (format === "json") {
+            io.stdout.write(`${JSON.stringify({ resources: counted, violations }, null, 2)}\n`);
+        } else {
+            const fileCount = inputs.files.length;
+            const scope = `${counted} ${plural(counted, "resource")} from ${fileCount} ${plural(fileCount, "file")}`;
+            const blocks = violationBlocks(violations);
+            io.stdout.write(`${blocks}${blocks ? "\n" : ""}${summaryLine(violations, scope)}\n`);
+        }
+        return countMandatory(violations) > 0 ? EXIT_MANDATORY : EXIT_OK;
+    } catch (e) {
+        if (e instanceof InputError || e instanceof PolicyConfigError) {
+            io.stderr.write(`check: ${e.message}\n`);
+            if (e instanceof InputError && (e.source.startsWith("-") || e.source === "PATH"))
+                io.stderr.write(USAGE);
+            return EXIT_USAGE;
+        }
+        throw e;
+    }
+}
+
+/** The stack root and provider resources. */
+export function isBookkeeping(type: string): boolean {
+    return type === "pulumi:pulumi:Stack" || type.startsWith("pulumi:providers:");
+}
+
+/** Reads and validates the policy config file with the pack's own validator. */
+function readPolicyConfig(file: string): PolicyPackConfig {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        throw new InputError(file, `cannot read policy config: ${systemReason(e)}`);
+    }
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(text);
+    } catch (e) {
+        throw new InputError(file, `policy config is not valid JSON: ${(e as Error).message}`);
+    }
+    return validatePolicyPackConfig(parsed, file);
+}
+
+if (require.main === module) runMain(main);
