@@ -238,8 +238,7 @@ export interface PlatformSettings {
     sampleApp: boolean;
 }
 
-const fmt = (v: unknown): string =>
-    typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+const fmt = (v: unknown): string => (v === undefined ? "(unset)" : (JSON.stringify(v) ?? String(v)));
 
 /** Builds the one error message shape: key, bad value, what is allowed. */
 export function configError(key: string, value: unknown, allowed: string): ConfigError {
@@ -502,8 +501,7 @@ export function validateSettings(
     raw: Record<ConfigKey, any>,
     context: { stack: string; region: string | undefined },
 ): PlatformSettings {
-    if (!context.region)
-        throw configError("aws:region", context.region ?? "(unset)", "must be set, e.g. us-west-2");
+    if (!context.region) throw configError("aws:region", undefined, "must be set, e.g. us-west-2");
     validateAzCount(raw.azCount);
     validateExistingVpc(raw.vpcId, raw.publicSubnetIds, raw.privateSubnetIds, raw.azCount);
     validateVpcCidr(raw.vpcCidr);

@@ -1,0 +1,100 @@
+// Variants of the platform: an existing VPC with an internal NLB and proxy protocol v2, and the
+// guarantee that invalid config registers nothing.
+import { strict as assert } from "assert";
+import * as path from "path";
+import {
+    MOCK_EXISTING_VPC_CIDR,
+    query,
+    recordProgram,
+    requireFresh,
+    RecordResult,
+} from "../harness/pulumiMocks";
+import { ConfigError } from "../../components/config";
+import { recordStack, ROOT } from "./fixtures";
+
+describe("platform variants", () => {
+    let run: RecordResult<Record<string, unknown>>;
+    const existing = {
+        vpcId: "vpc-0abc",
+        azCount: 2,
+        publicSubnetIds: ["subnet-0a1", "subnet-0a2"],
+        privateSubnetIds: ["subnet-0b1", "subnet-0b2"],
+        nlbScheme: "internal",
+        nlbSourceCidrs: [],
+        clientIpMode: "proxyProtocolV2",
+        gatewayNumTrustedProxies: 0,
+        nlbDeregistrationDelay: 300,
+    };
+
+    before(async () => {
+        run = await recordStack("dev", existing);
+    });
+
+    it("an existing VPC is tagged, not created, and an internal NLB sits in its private subnets", () => {
+        const rs = run.resources;
+        assert.equal(query.ofType(rs, "aws:ec2/vpc:Vpc").length, 0);
+        assert.equal(query.ofType(rs, "aws:ec2/subnet:Subnet").length, 0);
+        assert.equal(query.ofType(rs, "aws:ec2/natGateway:NatGateway").length, 0);
+        const tags = query
+            .ofType(rs, "aws:ec2/tag:Tag")
+            .map((t) => [t.inputs.resourceId, t.inputs.key, t.inputs.value]);
+        assert.deepEqual(
+            tags.filter((t) => t[1] === "kubernetes.io/role/elb").map((t) => t[0]),
+            ["subnet-0a1", "subnet-0a2"],
+        );
+        assert.deepEqual(
+            tags.filter((t) => t[1] === "kubernetes.io/role/internal-elb").map((t) => t[0]),
+            ["subnet-0b1", "subnet-0b2"],
+        );
+        assert.equal(
+            tags.filter((t) => t[1] === "kubernetes.io/cluster/istio-eks-nlb-dev" && t[2] === "shared")
+                .length,
+            4,
+        );
+        const lb = query.one(rs, "aws:lb/loadBalancer:LoadBalancer");
+        assert.equal(lb.inputs.internal, true);
+        assert.deepEqual(lb.inputs.subnets, existing.privateSubnetIds);
+        // Internal without source CIDRs: the VPC CIDR, not the world.
+        const sg = query.one(rs, "aws:ec2/securityGroup:SecurityGroup");
+        for (const i of sg.inputs.ingress) assert.deepEqual(i.cidrBlocks, [MOCK_EXISTING_VPC_CIDR]);
+    });
+
+    it("proxy protocol v2 is on in the target groups and accepted by the gateway, status port included", () => {
+        for (const tg of query.ofType(run.resources, "aws:lb/targetGroup:TargetGroup")) {
+            assert.equal(tg.inputs.proxyProtocolV2, true);
+            assert.equal(tg.inputs.preserveClientIp, "false");
+            assert.equal(tg.inputs.deregistrationDelay, 300);
+        }
+        const gw = run.resources.find(
+            (r) => r.type === "kubernetes:helm.sh/v4:Chart" && r.inputs.chart === "gateway",
+        )!;
+        const v = gw.inputs.values;
+        assert.deepEqual(v.env, { ENVOY_STATUS_PORT_ENABLE_PROXY_PROTOCOL: "true" });
+        const proxy = JSON.parse(v.podAnnotations["proxy.istio.io/config"]);
+        assert.deepEqual(proxy.gatewayTopology, { numTrustedProxies: 0, proxyProtocol: {} });
+        assert.equal(proxy.terminationDrainDuration, "300s");
+        assert.equal(v.terminationGracePeriodSeconds, 315);
+    });
+
+    it("invalid config throws ConfigError before any resource is registered", async () => {
+        const { resources, result } = await recordProgram(
+            () => {
+                try {
+                    return requireFresh(path.join(ROOT, "index.ts"));
+                } catch (err) {
+                    return err;
+                }
+            },
+            {
+                stack: "dev",
+                config: { "aws:region": "us-west-2", nodeMinSize: 5, nodeMaxSize: 3, nodeDesiredSize: 4 },
+            },
+        );
+        assert.ok(result instanceof ConfigError);
+        assert.equal(
+            (result as Error).message,
+            'Invalid config "istio-eks-nlb:nodeMinSize": 5 must be <= nodeMaxSize (3)',
+        );
+        assert.equal(resources.length, 0);
+    });
+});
