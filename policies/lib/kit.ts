@@ -42,7 +42,7 @@ export function gatewayStackPolicy(
         remediationSteps: meta.remediationSteps,
         severity: meta.severity,
         tags: meta.tags,
-        configSchema: { properties: { ...gatewayConfigProperties, ...(meta.extraConfig ?? {}) } },
+        configSchema: { properties: withDefaults({ ...gatewayConfigProperties, ...(meta.extraConfig ?? {}) }, defaults) },
         validateStack: (args: StackValidationArgs, report: ReportViolation) => {
             const raw = { ...defaults, ...((args.getConfig() as Record<string, unknown>) ?? {}) };
             const config = readGatewayConfig(raw);
@@ -55,6 +55,18 @@ export function gatewayStackPolicy(
             });
         },
     };
+}
+
+/** Schema properties with `defaults` as their `default` (so the CLI and the analyzer agree). */
+function withDefaults(
+    props: PolicyConfigSchema["properties"],
+    defaults: Record<string, unknown>,
+): PolicyConfigSchema["properties"] {
+    const out: PolicyConfigSchema["properties"] = {};
+    for (const [k, v] of Object.entries(props)) {
+        out[k] = k in defaults ? { ...v, default: defaults[k] as any } : v;
+    }
+    return out;
 }
 
 /** The load-balancer settings of a gateway Service (declared, or in gateway chart values). */
