@@ -269,7 +269,11 @@ function mockCall(args: pulumi.runtime.MockCallArgs, region: string): Record<str
 
 /** Replaces resource objects with their URN and the runtime's unknown marker with UNKNOWN, recursively. */
 async function normalize(value: any): Promise<any> {
-    if (pulumi.Output.isInstance(value)) return normalize(await (value as any).promise(true));
+    if (pulumi.Output.isInstance(value)) {
+        // An unknown Output resolves to undefined with isKnown false: report it as the sentinel.
+        if (!(await (value as any).isKnown)) return UNKNOWN;
+        return normalize(await (value as any).promise(true));
+    }
     if (pulumi.isUnknown(value)) return UNKNOWN;
     if (pulumi.Resource.isInstance(value)) return normalize(value.urn);
     if (Array.isArray(value)) return Promise.all(value.map(normalize));
@@ -385,7 +389,7 @@ async function runOnce<T>(program: () => T | Promise<T>, options: RecordOptions)
         if (result !== null && typeof result === "object") {
             for (const [k, v] of Object.entries(result as Record<string, unknown>)) {
                 if (!pulumi.Output.isInstance(v)) continue;
-                outputs[k] = await normalize(await (v as any).promise(true));
+                outputs[k] = await normalize(v);
                 if (await pulumi.isSecret(v)) secretOutputs.push(k);
             }
         }
