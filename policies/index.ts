@@ -5,7 +5,8 @@ import { PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "./lib/pack";
 import { policies } from "./policies";
 
 new PolicyPack(PACK_NAME, {
-    description: "No ALB in front of an Istio ingress gateway on EKS (double Layer 7), and NLB hygiene for the gateway.",
+    description:
+        "No ALB in front of an Istio ingress gateway on EKS (double Layer 7), and NLB hygiene for the gateway.",
     enforcementLevel: PACK_ENFORCEMENT_LEVEL,
     policies,
 });

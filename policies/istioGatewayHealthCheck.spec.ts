@@ -42,7 +42,10 @@ describe("policy istio-gateway-health-check", () => {
         const s = stack();
         s.gatewayService("istio-ingressgateway", {
             type: "LoadBalancer",
-            annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "external", [`${A}port`]: "15021" },
+            annotations: {
+                "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+                [`${A}port`]: "15021",
+            },
         });
         const vs = await run(s);
         assert.equal(vs.length, 1);
@@ -56,7 +59,9 @@ describe("policy istio-gateway-health-check", () => {
             type: "LoadBalancer",
             annotations: { [`${A}protocol`]: "HTTP", [`${A}port`]: "15021", [`${A}path`]: "/healthz/ready" },
         });
-        const tg = s.targetGroup("unk-tg", { healthCheck: { protocol: "HTTP", port: UNKNOWN, path: "/healthz/ready" } });
+        const tg = s.targetGroup("unk-tg", {
+            healthCheck: { protocol: "HTTP", port: UNKNOWN, path: "/healthz/ready" },
+        });
         s.tgb("unk-tgb", tg, "istio-ingressgateway", { ns: "istio-system" });
         const apps = s.targetGroup("apps-tg");
         s.tgb("apps-tgb", apps, "shop", { ns: "apps" });

@@ -39,7 +39,8 @@ export const istioGatewayHealthCheck = gatewayStackPolicy(
             const path = str(hc, "path") ?? "/";
             if (proto !== UNK && proto !== "HTTP" && proto !== "HTTPS") problems.push(`protocol ${proto}`);
             if (port !== UNK && port !== PORT) problems.push(`port ${port}`);
-            if (path !== UNK && (proto === "HTTP" || proto === "HTTPS") && path !== PATH) problems.push(`path ${path}`);
+            if (path !== UNK && (proto === "HTTP" || proto === "HTTPS") && path !== PATH)
+                problems.push(`path ${path}`);
             if (!problems.length) continue;
             const r = reach[0];
             const hops: Hop[] = [hopOf(tg, { note: `healthCheck: ${problems.join(", ")}` })];
@@ -60,7 +61,8 @@ export const istioGatewayHealthCheck = gatewayStackPolicy(
             const proto = a.get(`${ANN}aws-load-balancer-healthcheck-protocol`);
             const port = a.get(`${ANN}aws-load-balancer-healthcheck-port`);
             const path = a.get(`${ANN}aws-load-balancer-healthcheck-path`);
-            if (proto?.toLowerCase() !== "http" && proto?.toLowerCase() !== "https") problems.push(`protocol ${proto ?? "unset (TCP)"}`);
+            if (proto?.toLowerCase() !== "http" && proto?.toLowerCase() !== "https")
+                problems.push(`protocol ${proto ?? "unset (TCP)"}`);
             if (port !== PORT) problems.push(`port ${port ?? "unset (traffic port)"}`);
             if (path !== PATH) problems.push(`path ${path ?? "unset"}`);
             if (!problems.length) continue;

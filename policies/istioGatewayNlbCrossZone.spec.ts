@@ -32,7 +32,14 @@ describe("policy istio-gateway-nlb-cross-zone", () => {
         const s = stack();
         s.helmRelease("gw", {
             releaseName: "edge",
-            values: { service: { annotations: { [`${ANN}aws-load-balancer-type`]: "external", [`${ANN}aws-load-balancer-attributes`]: "deletion_protection.enabled=true" } } },
+            values: {
+                service: {
+                    annotations: {
+                        [`${ANN}aws-load-balancer-type`]: "external",
+                        [`${ANN}aws-load-balancer-attributes`]: "deletion_protection.enabled=true",
+                    },
+                },
+            },
         });
         const vs = await run(s);
         assert.equal(vs.length, 1);
@@ -46,7 +53,8 @@ describe("policy istio-gateway-nlb-cross-zone", () => {
             type: "LoadBalancer",
             annotations: {
                 [`${ANN}aws-load-balancer-type`]: "external",
-                [`${ANN}aws-load-balancer-attributes`]: "deletion_protection.enabled=true,load_balancing.cross_zone.enabled=true",
+                [`${ANN}aws-load-balancer-attributes`]:
+                    "deletion_protection.enabled=true,load_balancing.cross_zone.enabled=true",
             },
         });
         const apps = s.nlb("apps-nlb");

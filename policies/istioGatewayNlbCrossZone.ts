@@ -28,12 +28,22 @@ export const istioGatewayNlbCrossZone = gatewayStackPolicy(
             const v = get(p.lb.props, "enableCrossZoneLoadBalancing");
             if (v === UNK || v === true || v === "true") continue;
             const hops = analysis.awsHops(p);
-            hops[0] = hopOf(p.lb, { note: `network; enableCrossZoneLoadBalancing ${v === undefined ? "unset (false)" : String(v)}` });
-            report({ urn: p.lb.urn, summary: "NLB in front of the Istio gateway without cross-zone load balancing:", hops, why: WHY, remediation: REMEDIATION });
+            hops[0] = hopOf(p.lb, {
+                note: `network; enableCrossZoneLoadBalancing ${v === undefined ? "unset (false)" : String(v)}`,
+            });
+            report({
+                urn: p.lb.urn,
+                summary: "NLB in front of the Istio gateway without cross-zone load balancing:",
+                hops,
+                why: WHY,
+                remediation: REMEDIATION,
+            });
         }
         for (const s of gatewayLbServices(analysis)) {
             if (s.type !== "LoadBalancer" || s.annotationsUnknown || !asksForNlb(s)) continue;
-            const attrs = (s.annotations.get(`${ANN}aws-load-balancer-attributes`) ?? "").split(",").map((x) => x.trim());
+            const attrs = (s.annotations.get(`${ANN}aws-load-balancer-attributes`) ?? "")
+                .split(",")
+                .map((x) => x.trim());
             const legacy = s.annotations.get(`${ANN}aws-load-balancer-cross-zone-load-balancing-enabled`);
             if (attrs.includes(ATTR) || legacy === "true") continue;
             report({

@@ -45,7 +45,11 @@ describe("policy istio-gateway-nlb-tls-passthrough", () => {
         const tg = s.targetGroup("apps-tg", { protocol: "TCP" });
         s.listener("apps-tls", nlb, [tg], { protocol: "TLS" });
         s.tgb("apps-tgb", tg, "shop", { ns: "apps" });
-        s.service("shop", { ns: "apps", type: "LoadBalancer", annotations: { "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": "x" } });
+        s.service("shop", {
+            ns: "apps",
+            type: "LoadBalancer",
+            annotations: { "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": "x" },
+        });
         assert.deepEqual(await run(s), []);
     });
 });

@@ -12,7 +12,8 @@ const WHY =
 export const istioGatewayNlbTlsPassthrough = gatewayStackPolicy(
     {
         name: "istio-gateway-nlb-tls-passthrough",
-        description: "An NLB in front of the Istio gateway should pass TLS through (TCP listeners), not terminate it.",
+        description:
+            "An NLB in front of the Istio gateway should pass TLS through (TCP listeners), not terminate it.",
         enforcementLevel: "advisory",
         severity: "medium",
         tags: ["istio", "eks", "tls"],

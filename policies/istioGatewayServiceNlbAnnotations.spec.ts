@@ -31,7 +31,10 @@ describe("policy istio-gateway-service-nlb-annotations", () => {
     it("flags gateway chart values (service.type defaults to LoadBalancer) without annotations", async () => {
         const s = stack();
         s.helmRelease("gw", { releaseName: "edge" });
-        s.helmChart("gw4", { releaseName: "edge4", values: { service: { type: "LoadBalancer", annotations: { [T]: "alb" } } } });
+        s.helmChart("gw4", {
+            releaseName: "edge4",
+            values: { service: { type: "LoadBalancer", annotations: { [T]: "alb" } } },
+        });
         const vs = await run(s);
         assert.deepEqual(vs.map((v) => v.urn!.split("::").pop()).sort(), ["gw", "gw4"]);
         assert.match(vs.find((v) => v.urn!.endsWith("gw"))!.message, /values.service.annotations/);

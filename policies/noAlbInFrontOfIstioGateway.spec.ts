@@ -12,7 +12,11 @@ async function chains(s: StackBuilder, config?: PolicyPackConfig): Promise<Viola
 
 async function rejects(s: StackBuilder, originName: string, ...mentions: string[]): Promise<Violation> {
     const vs = await chains(s);
-    assert.equal(vs.length, 1, `expected one chain, got ${vs.length}:\n${vs.map((v) => v.message).join("\n---\n")}`);
+    assert.equal(
+        vs.length,
+        1,
+        `expected one chain, got ${vs.length}:\n${vs.map((v) => v.message).join("\n---\n")}`,
+    );
     const v = vs[0];
     assert.equal(v.enforcementLevel, "mandatory");
     assert.ok(v.urn?.endsWith(`::${originName}`), `reported on ${v.urn}, expected ${originName}`);
@@ -41,8 +45,14 @@ describe("policy no-alb-in-front-of-istio-gateway", () => {
             assert.match(lines[i], /application by default/);
             assert.match(lines[i + 1], /-> aws:lb\/listener:Listener "web-https"/);
             assert.match(lines[i + 2], /-> aws:lb\/targetGroup:TargetGroup "gw-tg"/);
-            assert.match(lines[i + 3], /-> kubernetes:elbv2.k8s.aws\/v1beta1:TargetGroupBinding "gw-tgb" \(istio-system\/gw-tgb/);
-            assert.match(lines[i + 4], /-> kubernetes:core\/v1:Service "istio-ingressgateway" \(istio-system\/istio-ingressgateway; Istio gateway: selector istio=ingressgateway\)/);
+            assert.match(
+                lines[i + 3],
+                /-> kubernetes:elbv2.k8s.aws\/v1beta1:TargetGroupBinding "gw-tgb" \(istio-system\/gw-tgb/,
+            );
+            assert.match(
+                lines[i + 4],
+                /-> kubernetes:core\/v1:Service "istio-ingressgateway" \(istio-system\/istio-ingressgateway; Istio gateway: selector istio=ingressgateway\)/,
+            );
             assert.match(v.message, /double Layer 7/);
         });
 
@@ -172,7 +182,10 @@ describe("policy no-alb-in-front-of-istio-gateway", () => {
             s.tgb("ext-tgb", tg2, "my-gw", { ns: "mesh" });
             await passes(s);
             const vs = await chains(s, {
-                [NO_ALB_POLICY_NAME]: { gatewayLabels: { "example.com/role": "mesh-edge" }, gatewayServiceNames: ["my-gw"] },
+                [NO_ALB_POLICY_NAME]: {
+                    gatewayLabels: { "example.com/role": "mesh-edge" },
+                    gatewayServiceNames: ["my-gw"],
+                },
             });
             assert.deepEqual(vs.map((v) => v.urn!.split("::").pop()).sort(), ["ext-alb", "web-alb"]);
         });
@@ -238,8 +251,18 @@ describe("policy no-alb-in-front-of-istio-gateway", () => {
         it("rejects ingressClassName alb with a rule backend to the gateway", async () => {
             const s = stack();
             s.gatewayService();
-            s.ingress("web", { ns: "istio-system", className: "alb", backends: [{ service: "istio-ingressgateway" }] });
-            await rejects(s, "web", "kubernetes:networking.k8s.io/v1:Ingress", "ingressClassName: alb", "spec.rules[0].http.paths[0]");
+            s.ingress("web", {
+                ns: "istio-system",
+                className: "alb",
+                backends: [{ service: "istio-ingressgateway" }],
+            });
+            await rejects(
+                s,
+                "web",
+                "kubernetes:networking.k8s.io/v1:Ingress",
+                "ingressClassName: alb",
+                "spec.rules[0].http.paths[0]",
+            );
         });
 
         it("rejects the kubernetes.io/ingress.class: alb annotation and a defaultBackend", async () => {
@@ -257,7 +280,11 @@ describe("policy no-alb-in-front-of-istio-gateway", () => {
             const s = stack();
             s.gatewayService();
             s.ingressClass("internet-facing", "ingress.k8s.aws/alb");
-            s.ingress("web", { ns: "istio-system", className: "internet-facing", backends: [{ service: "istio-ingressgateway" }] });
+            s.ingress("web", {
+                ns: "istio-system",
+                className: "internet-facing",
+                backends: [{ service: "istio-ingressgateway" }],
+            });
             await rejects(s, "web", "ingress.k8s.aws/alb");
         });
 
@@ -327,7 +354,12 @@ describe("policy no-alb-in-front-of-istio-gateway", () => {
         it("rejects at preview when the backend name is the gateway Service's unknown output", async () => {
             const s = stack({ preview: true });
             const gw = s.gatewayService("gw", { autoName: true });
-            s.ingress("web", { ns: "istio-system", className: "alb", backends: [{ service: UNKNOWN }], propDeps: { spec: [gw] } });
+            s.ingress("web", {
+                ns: "istio-system",
+                className: "alb",
+                backends: [{ service: UNKNOWN }],
+                propDeps: { spec: [gw] },
+            });
             await rejects(s, "web");
         });
 
@@ -335,7 +367,11 @@ describe("policy no-alb-in-front-of-istio-gateway", () => {
             const s = stack();
             s.gatewayService();
             s.ingressClass("nginx", "k8s.io/ingress-nginx", { isDefault: true });
-            s.ingress("a", { ns: "istio-system", className: "nginx", backends: [{ service: "istio-ingressgateway" }] });
+            s.ingress("a", {
+                ns: "istio-system",
+                className: "nginx",
+                backends: [{ service: "istio-ingressgateway" }],
+            });
             s.ingress("b", {
                 ns: "istio-system",
                 annotations: { "kubernetes.io/ingress.class": "nginx" },
@@ -349,7 +385,11 @@ describe("policy no-alb-in-front-of-istio-gateway", () => {
             const s = stack();
             s.gatewayService();
             s.ingressClass("alb", "k8s.io/ingress-nginx");
-            s.ingress("web", { ns: "istio-system", className: "alb", backends: [{ service: "istio-ingressgateway" }] });
+            s.ingress("web", {
+                ns: "istio-system",
+                className: "alb",
+                backends: [{ service: "istio-ingressgateway" }],
+            });
             await passes(s);
         });
 
@@ -381,7 +421,12 @@ describe("policy no-alb-in-front-of-istio-gateway", () => {
                     parents: [{ name: "public", namespace: "edge" }],
                     backends: [{ name: "istio-ingressgateway" }],
                 });
-                await rejects(s, "public", `gateway.networking.k8s.io/${version}:HTTPRoute "to-mesh"`, "gateway.k8s.aws/alb");
+                await rejects(
+                    s,
+                    "public",
+                    `gateway.networking.k8s.io/${version}:HTTPRoute "to-mesh"`,
+                    "gateway.k8s.aws/alb",
+                );
             });
         }
 
@@ -404,7 +449,11 @@ describe("policy no-alb-in-front-of-istio-gateway", () => {
             s.gatewayClass("aws-alb", "gateway.k8s.aws/alb");
             s.gateway("public", "aws-alb", { ns: "edge" });
             s.gateway("mesh", "istio", { ns: "edge" });
-            s.route("to-mesh", { ns: "edge", parents: [{ name: "public" }], backends: [{ name: "mesh-istio" }] });
+            s.route("to-mesh", {
+                ns: "edge",
+                parents: [{ name: "public" }],
+                backends: [{ name: "mesh-istio" }],
+            });
             await rejects(s, "public", '"mesh-istio"', "class istio");
         });
 
@@ -424,7 +473,9 @@ describe("policy no-alb-in-front-of-istio-gateway", () => {
             s.route("r3", {
                 ns: "edge",
                 parents: [{ name: "public" }],
-                backends: [{ name: "istio-ingressgateway", namespace: "istio-system", kind: "ServiceImport" }],
+                backends: [
+                    { name: "istio-ingressgateway", namespace: "istio-system", kind: "ServiceImport" },
+                ],
             });
             s.route("r4", {
                 ns: "other",
@@ -455,7 +506,11 @@ describe("policy no-alb-in-front-of-istio-gateway", () => {
 
         it("rejects an ALB Ingress to the Service of a helm.sh/v4 Chart of Istio's gateway chart (no children under mocks)", async () => {
             const s = stack();
-            s.helmChart("gw", { chart: "oci://example.com/mirror/istio/gateway", repo: "", releaseName: "edge" });
+            s.helmChart("gw", {
+                chart: "oci://example.com/mirror/istio/gateway",
+                repo: "",
+                releaseName: "edge",
+            });
             s.ingress("web", { ns: "istio-ingress", className: "alb", backends: [{ service: "edge" }] });
             await rejects(s, "web", 'kubernetes:helm.sh/v4:Chart "gw"');
         });
@@ -463,7 +518,12 @@ describe("policy no-alb-in-front-of-istio-gateway", () => {
         it("reports once when a v4 Chart's rendered Service child is in the stack (real preview)", async () => {
             const s = stack();
             const chart = s.helmChart("gw", { releaseName: "edge" });
-            s.service("edge", { ns: "istio-ingress", parent: chart, type: "LoadBalancer", selector: { app: "edge", istio: "edge" } });
+            s.service("edge", {
+                ns: "istio-ingress",
+                parent: chart,
+                type: "LoadBalancer",
+                selector: { app: "edge", istio: "edge" },
+            });
             const alb = s.alb("web-alb");
             const tg = s.targetGroup("tg");
             s.listener("l", alb, [tg]);
@@ -476,7 +536,11 @@ describe("policy no-alb-in-front-of-istio-gateway", () => {
             const s = stack();
             const chart = s.helmChart("gw", { releaseName: "edge" });
             s.service("edge-extra", { ns: "istio-ingress", parent: chart, selector: { x: "y" } });
-            s.ingress("web", { ns: "istio-ingress", className: "alb", backends: [{ service: "edge-extra" }] });
+            s.ingress("web", {
+                ns: "istio-ingress",
+                className: "alb",
+                backends: [{ service: "edge-extra" }],
+            });
             await rejects(s, "web", 'rendered by Istio gateway chart kubernetes:helm.sh/v4:Chart "gw"');
         });
 
@@ -484,7 +548,9 @@ describe("policy no-alb-in-front-of-istio-gateway", () => {
             const s = stack();
             s.helmRelease("ingress", {
                 releaseName: "edge",
-                values: { service: { type: "NodePort", ports: [{ name: "http2", port: 80, nodePort: 30080 }] } },
+                values: {
+                    service: { type: "NodePort", ports: [{ name: "http2", port: 80, nodePort: 30080 }] },
+                },
             });
             const alb = s.alb("web-alb");
             const tg = s.targetGroup("tg", { port: 30080 });
@@ -495,9 +561,21 @@ describe("policy no-alb-in-front-of-istio-gateway", () => {
 
         it("passes a Release of another chart with the same name", async () => {
             const s = stack();
-            s.helmRelease("ingress", { chart: "ingress-nginx", repo: "https://kubernetes.github.io/ingress-nginx", releaseName: "edge" });
-            s.helmRelease("other", { chart: "gateway", repo: ISTIO_REPO.replace("istio-release", "acme"), releaseName: "edge2" });
-            s.ingress("web", { ns: "istio-ingress", className: "alb", backends: [{ service: "edge" }, { service: "edge2" }] });
+            s.helmRelease("ingress", {
+                chart: "ingress-nginx",
+                repo: "https://kubernetes.github.io/ingress-nginx",
+                releaseName: "edge",
+            });
+            s.helmRelease("other", {
+                chart: "gateway",
+                repo: ISTIO_REPO.replace("istio-release", "acme"),
+                releaseName: "edge2",
+            });
+            s.ingress("web", {
+                ns: "istio-ingress",
+                className: "alb",
+                backends: [{ service: "edge" }, { service: "edge2" }],
+            });
             await passes(s);
         });
     });

@@ -18,7 +18,9 @@ export const NO_ALB_REMEDIATION =
     `knowingly, add {"resource": "<name or URN pattern>", "reason": "..."} to the policy's "exemptions" config.`;
 
 /** The policy, with optional config defaults (used when the engine hands no config; the tests use it). */
-export function makeNoAlbInFrontOfIstioGateway(defaults: Record<string, unknown> = {}): StackValidationPolicy {
+export function makeNoAlbInFrontOfIstioGateway(
+    defaults: Record<string, unknown> = {},
+): StackValidationPolicy {
     return gatewayStackPolicy(
         {
             name: NO_ALB_POLICY_NAME,
@@ -32,7 +34,9 @@ export function makeNoAlbInFrontOfIstioGateway(defaults: Record<string, unknown>
         },
         ({ analysis, report }) => {
             for (const c of analysis.albChains()) {
-                const more = c.otherPaths ? ` (and ${c.otherPaths} other path(s) between the same two ends)` : "";
+                const more = c.otherPaths
+                    ? ` (and ${c.otherPaths} other path(s) between the same two ends)`
+                    : "";
                 report({
                     urn: c.origin.urn,
                     summary: `ALB -> Istio gateway chain, hop by hop${more}:`,

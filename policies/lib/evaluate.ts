@@ -52,13 +52,17 @@ export function validatePolicyPackConfig(
 ): PolicyPackConfig {
     if (config === undefined || config === null) return {};
     if (typeof config !== "object" || Array.isArray(config)) {
-        throw new PolicyConfigError(`${source}: expected an object keyed by policy name, got ${JSON.stringify(config)}`);
+        throw new PolicyConfigError(
+            `${source}: expected an object keyed by policy name, got ${JSON.stringify(config)}`,
+        );
     }
     const byName = new Map(policies.map((p) => [p.name, p]));
     const problems: string[] = [];
     const level = (v: unknown, at: string): void => {
         if (!LEVELS.includes(v as EnforcementLevel)) {
-            problems.push(`${at}: enforcement level ${JSON.stringify(v)} is not allowed; expected one of ${LEVELS.join(", ")}`);
+            problems.push(
+                `${at}: enforcement level ${JSON.stringify(v)} is not allowed; expected one of ${LEVELS.join(", ")}`,
+            );
         }
     };
     for (const [name, value] of Object.entries(config as Record<string, unknown>)) {
@@ -73,7 +77,9 @@ export function validatePolicyPackConfig(
             continue;
         }
         if (!p) {
-            problems.push(`"${name}": unknown policy; the pack's policies are: all, ${[...byName.keys()].join(", ")}`);
+            problems.push(
+                `"${name}": unknown policy; the pack's policies are: all, ${[...byName.keys()].join(", ")}`,
+            );
             continue;
         }
         if (typeof value === "string") {
@@ -108,7 +114,10 @@ interface Effective {
 }
 
 /** Enforcement level and getConfig() result of a policy, as the CLI + analyzer compute them. */
-function effective(p: { name: string; enforcementLevel?: EnforcementLevel; configSchema?: any }, config: PolicyPackConfig): Effective {
+function effective(
+    p: { name: string; enforcementLevel?: EnforcementLevel; configSchema?: any },
+    config: PolicyPackConfig,
+): Effective {
     const raw = config[p.name];
     const all = config.all;
     const allLevel = typeof all === "string" ? all : (all as any)?.enforcementLevel;
@@ -117,10 +126,14 @@ function effective(p: { name: string; enforcementLevel?: EnforcementLevel; confi
     // The CLI sends every policy its config with the schema's top-level defaults applied.
     const withDefaults: Record<string, unknown> = {};
     for (const [k, s] of Object.entries<any>(p.configSchema?.properties ?? {})) {
-        if (s && typeof s === "object" && s.default !== undefined) withDefaults[k] = structuredClone(s.default);
+        if (s && typeof s === "object" && s.default !== undefined)
+            withDefaults[k] = structuredClone(s.default);
     }
     Object.assign(withDefaults, props);
-    const level = ((ownLevel as EnforcementLevel) || allLevel || p.enforcementLevel || PACK_ENFORCEMENT_LEVEL) as EnforcementLevel;
+    const level = ((ownLevel as EnforcementLevel) ||
+        allLevel ||
+        p.enforcementLevel ||
+        PACK_ENFORCEMENT_LEVEL) as EnforcementLevel;
     return { level, config: withDefaults };
 }
 
@@ -202,7 +215,8 @@ function resolveResources(resources: StackResource[]): PolicyResource[] {
             if (p) res.parent = p;
         }
         res.dependencies = resolve(r.dependencies);
-        for (const [k, v] of Object.entries(r.propertyDependencies ?? {})) res.propertyDependencies[k] = resolve(v);
+        for (const [k, v] of Object.entries(r.propertyDependencies ?? {}))
+            res.propertyDependencies[k] = resolve(v);
     }
     return out;
 }
@@ -253,20 +267,27 @@ function previewViolation(p: { name: string }, e: Error, urn?: string): Violatio
  * policies per resource first (in stack order), then stack policies (in list order).
  * Violations of resource policies carry the resource's URN (as the CLI shows them).
  */
-export async function evaluateStack(resources: StackResource[], options: EvaluateOptions = {}): Promise<Violation[]> {
+export async function evaluateStack(
+    resources: StackResource[],
+    options: EvaluateOptions = {},
+): Promise<Violation[]> {
     const policies = options.policies ?? defaultPolicies();
     const config = validatePolicyPackConfig(options.config ?? {}, "policy pack config", policies);
     const out: Violation[] = [];
     const eff = new Map(policies.map((p) => [p, effective(p, config)]));
 
-    const resourcePolicies = policies.filter((p) => eff.get(p)!.level !== "disabled" && isResourcePolicy(p)) as ResourceValidationPolicy[];
+    const resourcePolicies = policies.filter(
+        (p) => eff.get(p)!.level !== "disabled" && isResourcePolicy(p),
+    ) as ResourceValidationPolicy[];
     if (resourcePolicies.length) {
         for (const r of resources) {
             for (const p of resourcePolicies) {
                 if (!p.validateResource) continue;
                 const e = eff.get(p)!;
                 const level = e.level === "remediate" ? "mandatory" : (e.level as "advisory" | "mandatory");
-                const validations = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
+                const validations = Array.isArray(p.validateResource)
+                    ? p.validateResource
+                    : [p.validateResource];
                 if (!Array.isArray(p.validateResource)) {
                     const t = (p.validateResource as any).__pulumiType;
                     if (typeof t === "string" && t && t !== r.type) continue;
@@ -290,7 +311,8 @@ export async function evaluateStack(resources: StackResource[], options: Evaluat
                     try {
                         await Promise.resolve(validation(args, report as any));
                     } catch (err) {
-                        if (err instanceof UnknownValueError) out.push(previewViolation(p, err as Error, r.urn));
+                        if (err instanceof UnknownValueError)
+                            out.push(previewViolation(p, err as Error, r.urn));
                         else if (!(err instanceof NotApplicableError)) throw err;
                     }
                 }

@@ -7,7 +7,13 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { GatewayConfig, gatewayConfigKey } from "./config";
 import { get, items, num, str, strMap, UNK, Unk } from "./props";
-import { ALB_GATEWAY_CONTROLLER, ALB_INGRESS_CONTROLLER, ISTIO_GATEWAY_CONTROLLER, Kind, kindOf } from "./tokens";
+import {
+    ALB_GATEWAY_CONTROLLER,
+    ALB_INGRESS_CONTROLLER,
+    ISTIO_GATEWAY_CONTROLLER,
+    Kind,
+    kindOf,
+} from "./tokens";
 
 type R = PolicyResource;
 type Name = string | Unk;
@@ -119,13 +125,15 @@ export class StackIndex {
             for (const lb of this.linked(l, ["loadBalancerArn"], "lb")) push(this.listenersByLb, lb, l);
         }
         for (const rule of this.list("listenerRule")) {
-            for (const l of this.linked(rule, ["listenerArn"], "listener")) push(this.rulesByListener, l, rule);
+            for (const l of this.linked(rule, ["listenerArn"], "listener"))
+                push(this.rulesByListener, l, rule);
         }
         for (const b of this.list("tgb")) {
             for (const tg of this.linked(b, ["spec"], "targetGroup")) push(this.tgbsByTg, tg, b);
         }
         for (const a of this.list("tgAttachment")) {
-            for (const tg of this.linked(a, ["targetGroupArn"], "targetGroup")) push(this.attachmentsByTg, tg, a);
+            for (const tg of this.linked(a, ["targetGroupArn"], "targetGroup"))
+                push(this.attachmentsByTg, tg, a);
         }
         for (const a of this.list("asgAttachment")) {
             for (const tg of this.linked(a, ["lbTargetGroupArn", "albTargetGroupArn"], "targetGroup")) {
@@ -223,9 +231,11 @@ function labelReason(svc: R, extra: Record<string, string>): string | undefined 
         if (map.size === 0) continue;
         if (map.get("istio") === "ingressgateway") return `${where} istio=ingressgateway`;
         if (map.get("app") === "istio-ingressgateway") return `${where} app=istio-ingressgateway`;
-        if (map.has("istio.io/gateway-name")) return `${where} istio.io/gateway-name=${map.get("istio.io/gateway-name")}`;
+        if (map.has("istio.io/gateway-name"))
+            return `${where} istio.io/gateway-name=${map.get("istio.io/gateway-name")}`;
         for (const [k, v] of Object.entries(extra)) {
-            if (map.has(k) && (v === "*" || map.get(k) === v)) return `${where} ${k}=${map.get(k)} (configured)`;
+            if (map.has(k) && (v === "*" || map.get(k) === v))
+                return `${where} ${k}=${map.get(k)} (configured)`;
         }
         // Istio's gateway chart: app=<name>, istio=<name without "istio-">.
         const istio = map.get("istio");
@@ -261,7 +271,8 @@ export function chartService(r: R): { ns: Name; name: string } {
     const rel = str(r.props, "name");
     const override = str(r.props, "values", "name");
     const ns = str(r.props, "namespace");
-    const name = typeof override === "string" && override ? override : typeof rel === "string" && rel ? rel : r.name;
+    const name =
+        typeof override === "string" && override ? override : typeof rel === "string" && rel ? rel : r.name;
     return { ns: ns === undefined || ns === "" ? "default" : ns, name };
 }
 
@@ -493,7 +504,10 @@ export class Analysis {
         if (t !== UNK) return "unknown";
         const protos = (this.index.listenersByLb.get(lb) ?? []).map((l) => str(l.props, "protocol"));
         if (protos.some((p) => p === "HTTP" || p === "HTTPS")) return "application";
-        if (protos.length && protos.every((p) => typeof p === "string" && /^(TCP|TLS|UDP|TCP_UDP)$/.test(p))) {
+        if (
+            protos.length &&
+            protos.every((p) => typeof p === "string" && /^(TCP|TLS|UDP|TCP_UDP)$/.test(p))
+        ) {
             return "network";
         }
         return "unknown";
@@ -509,13 +523,23 @@ export class Analysis {
             const lbKind = this.lbKind(lb);
             for (const listener of listeners) {
                 const steps: { rule?: R; tg: R }[] = [];
-                for (const tg of this.index.linked(listener, ["defaultActions"], "targetGroup")) steps.push({ tg });
+                for (const tg of this.index.linked(listener, ["defaultActions"], "targetGroup"))
+                    steps.push({ tg });
                 for (const rule of this.index.rulesByListener.get(listener) ?? []) {
-                    for (const tg of this.index.linked(rule, ["actions"], "targetGroup")) steps.push({ rule, tg });
+                    for (const tg of this.index.linked(rule, ["actions"], "targetGroup"))
+                        steps.push({ rule, tg });
                 }
                 for (const s of steps) {
                     for (const r of this.reach(s.tg)) {
-                        out.push({ lb, lbKind, listener, rule: s.rule, tg: s.tg, via: r.via, target: r.target });
+                        out.push({
+                            lb,
+                            lbKind,
+                            listener,
+                            rule: s.rule,
+                            tg: s.tg,
+                            via: r.via,
+                            target: r.target,
+                        });
                     }
                 }
             }
@@ -538,7 +562,10 @@ export class Analysis {
         const port = num(p.listener.props, "port");
         hops.push(
             hopOf(p.listener, {
-                note: typeof proto === "string" || typeof port === "number" ? `${nameText(proto)} ${String(port ?? "")}`.trim() : undefined,
+                note:
+                    typeof proto === "string" || typeof port === "number"
+                        ? `${nameText(proto)} ${String(port ?? "")}`.trim()
+                        : undefined,
             }),
         );
         if (p.rule) hops.push(hopOf(p.rule, { note: "forward action" }));
@@ -570,9 +597,13 @@ export class Analysis {
         if (typeof cn === "string") {
             const c = ix.ingressClassesByName.get(cn);
             if (c) {
-                return albClass([c]) ? `ingressClassName ${cn}: IngressClass controller ${ALB_INGRESS_CONTROLLER}` : undefined;
+                return albClass([c])
+                    ? `ingressClassName ${cn}: IngressClass controller ${ALB_INGRESS_CONTROLLER}`
+                    : undefined;
             }
-            return cn === "alb" ? "ingressClassName: alb (the AWS Load Balancer Controller's class)" : undefined;
+            return cn === "alb"
+                ? "ingressClassName: alb (the AWS Load Balancer Controller's class)"
+                : undefined;
         }
         if (cn === UNK) {
             const c = albClass(ix.linked(ing, ["spec"], "ingressClass"));
@@ -580,13 +611,18 @@ export class Analysis {
         }
         if (a !== undefined) return undefined;
         const def = albClass(
-            ix.list("ingressClass").filter(
-                (c) =>
-                    strMap(c.props, "metadata", "annotations").map.get("ingressclass.kubernetes.io/is-default-class") ===
-                    "true",
-            ),
+            ix
+                .list("ingressClass")
+                .filter(
+                    (c) =>
+                        strMap(c.props, "metadata", "annotations").map.get(
+                            "ingressclass.kubernetes.io/is-default-class",
+                        ) === "true",
+                ),
         );
-        return def ? `no class: default IngressClass "${ix.k8sName(def)}" controller ${ALB_INGRESS_CONTROLLER}` : undefined;
+        return def
+            ? `no class: default IngressClass "${ix.k8sName(def)}" controller ${ALB_INGRESS_CONTROLLER}`
+            : undefined;
     }
 
     /** The Service backends of an Ingress: rules, default backend, old shape, annotation forward actions. */
@@ -608,12 +644,17 @@ export class Analysis {
                     return;
                 }
                 const tgs = [
-                    ...(Array.isArray(action?.forwardConfig?.targetGroups) ? action.forwardConfig.targetGroups : []),
+                    ...(Array.isArray(action?.forwardConfig?.targetGroups)
+                        ? action.forwardConfig.targetGroups
+                        : []),
                     ...(Array.isArray(action?.targetGroups) ? action.targetGroups : []),
                 ];
                 for (const tg of tgs) {
                     if (typeof tg?.serviceName === "string") {
-                        out.push({ name: tg.serviceName, where: `${where} -> forward action in annotation ${key}` });
+                        out.push({
+                            name: tg.serviceName,
+                            where: `${where} -> forward action in annotation ${key}`,
+                        });
                     }
                 }
                 return;
@@ -626,7 +667,10 @@ export class Analysis {
             const host = str(rule, "host");
             items(rule, "http", "paths").forEach((p, j) => {
                 const path = str(p, "path");
-                const label = [typeof host === "string" ? host : "", typeof path === "string" ? path : ""].join("");
+                const label = [
+                    typeof host === "string" ? host : "",
+                    typeof path === "string" ? path : "",
+                ].join("");
                 add(get(p, "backend"), `spec.rules[${i}].http.paths[${j}]${label ? ` ${label}` : ""}`);
             });
         });
@@ -646,7 +690,8 @@ export class Analysis {
         };
         // 1. AWS resources.
         for (const p of this.awsPaths()) {
-            if (p.lbKind === "application" || p.lbKind === "unknown") add(p.lb, p.target, () => this.awsHops(p), p);
+            if (p.lbKind === "application" || p.lbKind === "unknown")
+                add(p.lb, p.target, () => this.awsHops(p), p);
         }
         // 2. Ingress served by the ALB controller.
         for (const ing of ix.list("ingress")) {
@@ -655,7 +700,10 @@ export class Analysis {
             const ns = ix.meta(ing).ns;
             for (const b of this.ingressBackends(ing)) {
                 for (const t of this.resolveService(ns, b.name, ing)) {
-                    add(ing, t, () => [hopOf(ing, { k8s: ix.k8sName(ing), note: `ALB: ${why}; backend ${b.where}` }), t.hop]);
+                    add(ing, t, () => [
+                        hopOf(ing, { k8s: ix.k8sName(ing), note: `ALB: ${why}; backend ${b.where}` }),
+                        t.hop,
+                    ]);
                 }
             }
         }
@@ -677,7 +725,10 @@ export class Analysis {
                                     k8s: ix.k8sName(g),
                                     note: `ALB: gatewayClassName ${nameText(cls)}, controller ${ALB_GATEWAY_CONTROLLER}`,
                                 }),
-                                hopOf(route, { k8s: ix.k8sName(route), note: `spec.rules[${i}].backendRefs[${j}]` }),
+                                hopOf(route, {
+                                    k8s: ix.k8sName(route),
+                                    note: `spec.rules[${i}].backendRefs[${j}]`,
+                                }),
                                 t.hop,
                             ]);
                         }

@@ -1,5 +1,10 @@
 // Building blocks for the pack's stack policies: config with defaults, the shared analysis, reporting.
-import type { PolicyConfigSchema, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import type {
+    PolicyConfigSchema,
+    ReportViolation,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
 import { GatewayConfig, gatewayConfigProperties, readGatewayConfig } from "./config";
 import { Analysis, analyze, GatewayTarget, Hop, hopOf } from "./graph";
 import { str, strMap, Unk, UNK } from "./props";
@@ -42,7 +47,9 @@ export function gatewayStackPolicy(
         remediationSteps: meta.remediationSteps,
         severity: meta.severity,
         tags: meta.tags,
-        configSchema: { properties: withDefaults({ ...gatewayConfigProperties, ...(meta.extraConfig ?? {}) }, defaults) },
+        configSchema: {
+            properties: withDefaults({ ...gatewayConfigProperties, ...(meta.extraConfig ?? {}) }, defaults),
+        },
         validateStack: (args: StackValidationArgs, report: ReportViolation) => {
             const raw = { ...defaults, ...((args.getConfig() as Record<string, unknown>) ?? {}) };
             const config = readGatewayConfig(raw);

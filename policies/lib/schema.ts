@@ -52,7 +52,9 @@ export function checkSchema(value: unknown, schema: PolicyConfigJSONSchemaDefini
         if (s.minItems !== undefined && value.length < s.minItems) return bad(`at least ${s.minItems} items`);
         if (s.maxItems !== undefined && value.length > s.maxItems) return bad(`at most ${s.maxItems} items`);
         if (s.items !== undefined && !Array.isArray(s.items)) {
-            value.forEach((v, i) => out.push(...checkSchema(v, s.items as PolicyConfigJSONSchemaDefinition, `${at}[${i}]`)));
+            value.forEach((v, i) =>
+                out.push(...checkSchema(v, s.items as PolicyConfigJSONSchemaDefinition, `${at}[${i}]`)),
+            );
         }
     } else if (value && typeof value === "object") {
         const obj = value as Record<string, unknown>;
@@ -62,7 +64,8 @@ export function checkSchema(value: unknown, schema: PolicyConfigJSONSchemaDefini
         for (const [k, v] of Object.entries(obj)) {
             const p = s.properties?.[k];
             if (p !== undefined) out.push(...checkSchema(v, p, `${at}.${k}`));
-            else if (s.additionalProperties !== undefined) out.push(...checkSchema(v, s.additionalProperties, `${at}.${k}`));
+            else if (s.additionalProperties !== undefined)
+                out.push(...checkSchema(v, s.additionalProperties, `${at}.${k}`));
         }
     }
     return out;

@@ -28,7 +28,10 @@ const PATTERNS: [Kind, RegExp][] = [
     ["tgAttachment", new RegExp(`^${ELB}/targetGroupAttachment:TargetGroupAttachment$`)],
     ["asgAttachment", /^aws:autoscaling\/attachment:Attachment$/],
     ["service", /^kubernetes:core\/v1:Service$/],
-    ["ingress", /^kubernetes:(?:networking\.k8s\.io\/v1|networking\.k8s\.io\/v1beta1|extensions\/v1beta1):Ingress$/],
+    [
+        "ingress",
+        /^kubernetes:(?:networking\.k8s\.io\/v1|networking\.k8s\.io\/v1beta1|extensions\/v1beta1):Ingress$/,
+    ],
     ["ingressClass", /^kubernetes:networking\.k8s\.io\/(?:v1|v1beta1):IngressClass$/],
     ["tgb", /^kubernetes:elbv2\.k8s\.aws\/(?:v1beta1|v1):TargetGroupBinding$/],
     ["gatewayClass", new RegExp(`^${GWAPI}:GatewayClass$`)],

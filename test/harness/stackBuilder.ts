@@ -93,7 +93,14 @@ export class StackBuilder {
             pd[k] = v.map((d) => d.urn);
             v.forEach((d) => deps.add(d.urn));
         }
-        const r: StackResource = { urn, type, name, props, dependencies: [...deps], propertyDependencies: pd };
+        const r: StackResource = {
+            urn,
+            type,
+            name,
+            props,
+            dependencies: [...deps],
+            propertyDependencies: pd,
+        };
         if (o.parent) r.parent = o.parent.urn;
         this.resources.push(r);
         return { urn, type, name };
@@ -128,7 +135,13 @@ export class StackBuilder {
         return this.add(
             `aws:${this.elb}/targetGroup:TargetGroup`,
             name,
-            { port: 8080, protocol: "HTTP", targetType: "ip", vpcId: this.preview ? UNKNOWN : "vpc-1", ...props },
+            {
+                port: 8080,
+                protocol: "HTTP",
+                targetType: "ip",
+                vpcId: this.preview ? UNKNOWN : "vpc-1",
+                ...props,
+            },
             o,
         );
     }
@@ -162,7 +175,9 @@ export class StackBuilder {
                 defaultActions: this.forwardActions(tgs, !!o.weighted),
                 ...props,
             },
-            o.noPropDeps ? { deps: [lb, ...tgs] } : { propDeps: { loadBalancerArn: [lb], defaultActions: tgs } },
+            o.noPropDeps
+                ? { deps: [lb, ...tgs] }
+                : { propDeps: { loadBalancerArn: [lb], defaultActions: tgs } },
         );
     }
 
@@ -217,7 +232,11 @@ export class StackBuilder {
         const ports = o.ports ?? [
             { name: "http2", port: 80, targetPort: 80, ...(o.nodePort ? { nodePort: o.nodePort } : {}) },
         ];
-        const spec: Record<string, unknown> = { type: o.type ?? "ClusterIP", selector: o.selector ?? { app: name }, ports };
+        const spec: Record<string, unknown> = {
+            type: o.type ?? "ClusterIP",
+            selector: o.selector ?? { app: name },
+            ports,
+        };
         if (o.loadBalancerClass) spec.loadBalancerClass = o.loadBalancerClass;
         return this.k8s("kubernetes:core/v1:Service", name, spec, o);
     }
@@ -235,7 +254,11 @@ export class StackBuilder {
         return this.k8s(
             "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
             name,
-            { serviceRef: { name: serviceName, port: o.port ?? 80 }, targetGroupARN: this.arn(tg), targetType: "ip" },
+            {
+                serviceRef: { name: serviceName, port: o.port ?? 80 },
+                targetGroupARN: this.arn(tg),
+                targetType: "ip",
+            },
             { ...o, propDeps: { spec: [tg], ...(o.propDeps ?? {}) } },
         );
     }
@@ -246,7 +269,12 @@ export class StackBuilder {
         const backend = (b: Backend): Record<string, unknown> => {
             const port = b.port ?? 80;
             if (!v1) return { serviceName: b.service, servicePort: port };
-            return { service: { name: b.service, port: typeof port === "number" ? { number: port } : { name: port } } };
+            return {
+                service: {
+                    name: b.service,
+                    port: typeof port === "number" ? { number: port } : { name: port },
+                },
+            };
         };
         const spec: Record<string, unknown> = {};
         if (o.className !== undefined) spec.ingressClassName = o.className;
@@ -269,14 +297,23 @@ export class StackBuilder {
     }
 
     ingressClass(name: string, controller: string, o: K8sOptions & { isDefault?: boolean } = {}): Ref {
-        return this.k8s("kubernetes:networking.k8s.io/v1:IngressClass", name, { controller }, {
-            ...o,
-            annotations: o.isDefault ? { "ingressclass.kubernetes.io/is-default-class": "true" } : o.annotations,
-        });
+        return this.k8s(
+            "kubernetes:networking.k8s.io/v1:IngressClass",
+            name,
+            { controller },
+            {
+                ...o,
+                annotations: o.isDefault
+                    ? { "ingressclass.kubernetes.io/is-default-class": "true" }
+                    : o.annotations,
+            },
+        );
     }
 
     gatewayClass(name: string, controllerName: string, version = "v1"): Ref {
-        return this.k8s(`kubernetes:gateway.networking.k8s.io/${version}:GatewayClass`, name, { controllerName });
+        return this.k8s(`kubernetes:gateway.networking.k8s.io/${version}:GatewayClass`, name, {
+            controllerName,
+        });
     }
 
     gateway(name: string, className: string, o: K8sOptions & { version?: string } = {}): Ref {

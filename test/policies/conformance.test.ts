@@ -8,7 +8,10 @@ import { policies } from "../../policies/policies";
 import { evaluateStack, PolicyList } from "../../policies/lib/evaluate";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, PACK_VERSION } from "../../policies/lib/pack";
 import type { StackResource, Violation } from "../../policies/lib/types";
-import { makeNoAlbInFrontOfIstioGateway, NO_ALB_POLICY_NAME } from "../../policies/noAlbInFrontOfIstioGateway";
+import {
+    makeNoAlbInFrontOfIstioGateway,
+    NO_ALB_POLICY_NAME,
+} from "../../policies/noAlbInFrontOfIstioGateway";
 import { albToGateway, stack } from "../harness/stackBuilder";
 
 const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
@@ -46,14 +49,20 @@ function toRequest(resources: StackResource[]): any {
 async function engine(resources: StackResource[], list: PolicyList): Promise<Violation[]> {
     const fn = makeAnalyzeStackRpcFun(PACK_NAME, PACK_VERSION, PACK_ENFORCEMENT_LEVEL, list);
     const resp: any = await new Promise((resolve, reject) =>
-        fn({ request: toRequest(resources) }, (err: unknown, res: unknown) => (err ? reject(err) : resolve(res))),
+        fn({ request: toRequest(resources) }, (err: unknown, res: unknown) =>
+            err ? reject(err) : resolve(res),
+        ),
     );
     const levels: Record<number, Violation["enforcementLevel"]> = {
         [analyzerPb.EnforcementLevel.ADVISORY]: "advisory",
         [analyzerPb.EnforcementLevel.MANDATORY]: "mandatory",
     };
     return resp.getDiagnosticsList().map((d: any) => {
-        const v: Violation = { policyName: d.getPolicyname(), enforcementLevel: levels[d.getEnforcementlevel()], message: d.getMessage() };
+        const v: Violation = {
+            policyName: d.getPolicyname(),
+            enforcementLevel: levels[d.getEnforcementlevel()],
+            message: d.getMessage(),
+        };
         if (d.getUrn()) v.urn = d.getUrn();
         return v;
     });
@@ -67,8 +76,16 @@ describe("conformance with @pulumi/policy's analyzer (makeAnalyzeStackRpcFun)", 
         const tg = s.targetGroup("legacy-tg");
         s.listener("legacy-https", legacy, [tg]);
         s.tgb("legacy-tgb", tg, "istio-ingressgateway", { ns: "istio-system" });
-        s.ingress("web", { ns: "istio-system", className: "alb", backends: [{ service: "istio-ingressgateway" }] });
-        s.service("public-gw", { ns: "istio-ingress", type: "LoadBalancer", selector: { istio: "ingressgateway" } });
+        s.ingress("web", {
+            ns: "istio-system",
+            className: "alb",
+            backends: [{ service: "istio-ingressgateway" }],
+        });
+        s.service("public-gw", {
+            ns: "istio-ingress",
+            type: "LoadBalancer",
+            selector: { istio: "ingressgateway" },
+        });
         const resources = s.build();
 
         // Without a config RPC the engine hands getConfig() {}: bake the exemption into the policy's defaults.
@@ -95,14 +112,25 @@ describe("conformance with @pulumi/policy's analyzer (makeAnalyzeStackRpcFun)", 
         assert.deepEqual(actual, expected);
 
         // And the comparison is not vacuous:
-        const summary = expected.map((v) => `${v.policyName}:${v.enforcementLevel}:${v.urn?.split("::").pop()}`);
+        const summary = expected.map(
+            (v) => `${v.policyName}:${v.enforcementLevel}:${v.urn?.split("::").pop()}`,
+        );
         assert.ok(summary.includes(`${NO_ALB_POLICY_NAME}:mandatory:web-alb`), summary.join("\n"));
         assert.ok(summary.includes(`${NO_ALB_POLICY_NAME}:mandatory:web`), summary.join("\n"));
         assert.ok(summary.includes(`${NO_ALB_POLICY_NAME}:advisory:legacy-alb`), summary.join("\n"));
-        assert.ok(summary.includes("istio-gateway-service-nlb-annotations:advisory:public-gw"), summary.join("\n"));
+        assert.ok(
+            summary.includes("istio-gateway-service-nlb-annotations:advisory:public-gw"),
+            summary.join("\n"),
+        );
         const trap = expected.find((v) => v.policyName === "naive-arn-reader")!;
         assert.equal(trap.enforcementLevel, "advisory");
-        assert.match(trap.message, /^can't run policy 'naive-arn-reader' from policy pack '.+' during preview: string value at \.loadBalancerArn/);
-        assert.match(expected.find((v) => v.urn?.endsWith("legacy-alb"))!.message, /migrating to the NLB in Q3/);
+        assert.match(
+            trap.message,
+            /^can't run policy 'naive-arn-reader' from policy pack '.+' during preview: string value at \.loadBalancerArn/,
+        );
+        assert.match(
+            expected.find((v) => v.urn?.endsWith("legacy-alb"))!.message,
+            /migrating to the NLB in Q3/,
+        );
     });
 });

@@ -18,13 +18,21 @@ async function noAlb(config: any) {
 describe("evaluateStack: configuration", () => {
     it("defaults: the chain policy is mandatory", async () => {
         const vs = await noAlb(undefined);
-        assert.deepEqual(vs.map((v) => v.enforcementLevel), ["mandatory"]);
+        assert.deepEqual(
+            vs.map((v) => v.enforcementLevel),
+            ["mandatory"],
+        );
     });
 
     it('"all" sets every level; a per-policy level wins over "all"', async () => {
-        assert.deepEqual((await noAlb({ all: "advisory" })).map((v) => v.enforcementLevel), ["advisory"]);
         assert.deepEqual(
-            (await noAlb({ all: { enforcementLevel: "advisory" }, [NO_ALB_POLICY_NAME]: "mandatory" })).map((v) => v.enforcementLevel),
+            (await noAlb({ all: "advisory" })).map((v) => v.enforcementLevel),
+            ["advisory"],
+        );
+        assert.deepEqual(
+            (await noAlb({ all: { enforcementLevel: "advisory" }, [NO_ALB_POLICY_NAME]: "mandatory" })).map(
+                (v) => v.enforcementLevel,
+            ),
             ["mandatory"],
         );
         const all = await evaluateStack(chainStack(), { config: { all: "mandatory" } });
@@ -34,46 +42,84 @@ describe("evaluateStack: configuration", () => {
     it("disabled skips a policy; remediate counts as mandatory for a stack policy", async () => {
         assert.deepEqual(await noAlb({ [NO_ALB_POLICY_NAME]: "disabled" }), []);
         assert.deepEqual(await noAlb({ all: "disabled" }), []);
-        assert.deepEqual((await noAlb({ [NO_ALB_POLICY_NAME]: { enforcementLevel: "remediate" } })).map((v) => v.enforcementLevel), [
-            "mandatory",
-        ]);
+        assert.deepEqual(
+            (await noAlb({ [NO_ALB_POLICY_NAME]: { enforcementLevel: "remediate" } })).map(
+                (v) => v.enforcementLevel,
+            ),
+            ["mandatory"],
+        );
     });
 
     it("an exempted chain is still reported, as advisory, with the reason", async () => {
         for (const resource of ["web-alb", "urn:pulumi:*::web-*", "istio-system/istio-ingressgateway"]) {
-            const vs = await noAlb({ [NO_ALB_POLICY_NAME]: { exemptions: [{ resource, reason: "ticket OPS-42" }] } });
+            const vs = await noAlb({
+                [NO_ALB_POLICY_NAME]: { exemptions: [{ resource, reason: "ticket OPS-42" }] },
+            });
             assert.equal(vs.length, 1, resource);
             assert.equal(vs[0].enforcementLevel, "advisory", resource);
             assert.match(vs[0].message, /Exempted \(reported as advisory\): .*ticket OPS-42/);
             assert.match(vs[0].message, /Remediation:/);
         }
-        const other = await noAlb({ [NO_ALB_POLICY_NAME]: { exemptions: [{ resource: "other-alb", reason: "x" }] } });
-        assert.deepEqual(other.map((v) => v.enforcementLevel), ["mandatory"]);
+        const other = await noAlb({
+            [NO_ALB_POLICY_NAME]: { exemptions: [{ resource: "other-alb", reason: "x" }] },
+        });
+        assert.deepEqual(
+            other.map((v) => v.enforcementLevel),
+            ["mandatory"],
+        );
     });
 
     it("rejects bad configs, naming the policy, the key, the value and what is allowed", () => {
         const bad: [unknown, RegExp][] = [
-            [{ "no-such-policy": "mandatory" }, /"no-such-policy": unknown policy; the pack's policies are: all, no-alb/],
-            [{ all: "strict" }, /"all": enforcement level "strict" is not allowed; expected one of advisory, mandatory, remediate, disabled/],
-            [{ [NO_ALB_POLICY_NAME]: { enforcementLevel: "warn" } }, /enforcementLevel: enforcement level "warn"/],
-            [{ [NO_ALB_POLICY_NAME]: { exemptions: [{ resource: "x" }] } }, /exemptions\[0\]: missing required key "reason"/],
-            [{ [NO_ALB_POLICY_NAME]: { gatewayServiceNames: "istio-ingress" } }, /gatewayServiceNames: "istio-ingress" is not allowed; expected an array of a string/],
-            [{ [NO_ALB_POLICY_NAME]: { gatewayLabels: { istio: 1 } } }, /gatewayLabels.istio: 1 is not allowed; expected a string/],
-            [{ [NO_ALB_POLICY_NAME]: { gatewayNames: [] } }, /gatewayNames: unknown setting; allowed: enforcementLevel, gatewayServiceNames/],
+            [
+                { "no-such-policy": "mandatory" },
+                /"no-such-policy": unknown policy; the pack's policies are: all, no-alb/,
+            ],
+            [
+                { all: "strict" },
+                /"all": enforcement level "strict" is not allowed; expected one of advisory, mandatory, remediate, disabled/,
+            ],
+            [
+                { [NO_ALB_POLICY_NAME]: { enforcementLevel: "warn" } },
+                /enforcementLevel: enforcement level "warn"/,
+            ],
+            [
+                { [NO_ALB_POLICY_NAME]: { exemptions: [{ resource: "x" }] } },
+                /exemptions\[0\]: missing required key "reason"/,
+            ],
+            [
+                { [NO_ALB_POLICY_NAME]: { gatewayServiceNames: "istio-ingress" } },
+                /gatewayServiceNames: "istio-ingress" is not allowed; expected an array of a string/,
+            ],
+            [
+                { [NO_ALB_POLICY_NAME]: { gatewayLabels: { istio: 1 } } },
+                /gatewayLabels.istio: 1 is not allowed; expected a string/,
+            ],
+            [
+                { [NO_ALB_POLICY_NAME]: { gatewayNames: [] } },
+                /gatewayNames: unknown setting; allowed: enforcementLevel, gatewayServiceNames/,
+            ],
             [[], /expected an object keyed by policy name/],
         ];
         for (const [config, re] of bad) {
-            assert.throws(() => validatePolicyPackConfig(config, "cfg.json"), (e: unknown) => {
-                assert.ok(e instanceof PolicyConfigError);
-                assert.match((e as Error).message, /^cfg\.json: /);
-                assert.match((e as Error).message, re);
-                return true;
-            });
+            assert.throws(
+                () => validatePolicyPackConfig(config, "cfg.json"),
+                (e: unknown) => {
+                    assert.ok(e instanceof PolicyConfigError);
+                    assert.match((e as Error).message, /^cfg\.json: /);
+                    assert.match((e as Error).message, re);
+                    return true;
+                },
+            );
         }
         assert.doesNotThrow(() =>
             validatePolicyPackConfig({
                 all: "advisory",
-                [NO_ALB_POLICY_NAME]: { enforcementLevel: "mandatory", gatewayServiceNames: ["gw"], exemptions: [] },
+                [NO_ALB_POLICY_NAME]: {
+                    enforcementLevel: "mandatory",
+                    gatewayServiceNames: ["gw"],
+                    exemptions: [],
+                },
                 "istio-gateway-health-check": "disabled",
             }),
         );
@@ -93,7 +139,10 @@ describe("evaluateStack: configuration", () => {
                 seen = args.getConfig();
             },
         };
-        await evaluateStack([], { policies: [p], config: { probe: { enforcementLevel: "mandatory", b: 2 } } });
+        await evaluateStack([], {
+            policies: [p],
+            config: { probe: { enforcementLevel: "mandatory", b: 2 } },
+        });
         assert.deepEqual(seen, { a: "x", b: 2 });
     });
 });
@@ -105,7 +154,8 @@ describe("evaluateStack: the preview trap, as the engine does it", () => {
         enforcementLevel: "mandatory",
         validateStack: (args, report) => {
             for (const r of args.resources) {
-                if (r.type.endsWith("listener:Listener") && r.props.loadBalancerArn.startsWith("arn:")) report("found", r.urn);
+                if (r.type.endsWith("listener:Listener") && r.props.loadBalancerArn.startsWith("arn:"))
+                    report("found", r.urn);
             }
         },
     };
@@ -114,13 +164,18 @@ describe("evaluateStack: the preview trap, as the engine does it", () => {
         const vs = await evaluateStack(chainStack(), { policies: [naive] });
         assert.equal(vs.length, 1);
         assert.equal(vs[0].enforcementLevel, "advisory");
-        assert.match(vs[0].message, /^can't run policy 'naive' from policy pack 'istio-eks-nlb-guardrails@v[\d.]+' during preview: string value at \.loadBalancerArn can't be known during preview$/);
+        assert.match(
+            vs[0].message,
+            /^can't run policy 'naive' from policy pack 'istio-eks-nlb-guardrails@v[\d.]+' during preview: string value at \.loadBalancerArn can't be known during preview$/,
+        );
     });
 
     it("resources are resolved like the engine's: dependencies, propertyDependencies, parent; unresolvable URNs dropped", async () => {
         const s = stack();
         const { listener, alb } = albToGateway(s);
-        s.resources.find((r) => r.urn === listener.urn)!.dependencies!.push("urn:pulumi:test::proj::x:y:Z::gone");
+        s.resources
+            .find((r) => r.urn === listener.urn)!
+            .dependencies!.push("urn:pulumi:test::proj::x:y:Z::gone");
         s.resources.find((r) => r.urn === listener.urn)!.parent = alb.urn;
         let checked = false;
         await evaluateStack(s.build(), {
@@ -131,10 +186,19 @@ describe("evaluateStack: the preview trap, as the engine does it", () => {
                     validateStack: (args) => {
                         const l = args.resources.find((r) => r.name === "web-https")!;
                         assert.equal(l.parent?.name, "web-alb");
-                        assert.deepEqual(l.dependencies.map((d) => d.name), ["web-alb", "gw-tg"]);
-                        assert.deepEqual(l.propertyDependencies.loadBalancerArn.map((d) => d.name), ["web-alb"]);
+                        assert.deepEqual(
+                            l.dependencies.map((d) => d.name),
+                            ["web-alb", "gw-tg"],
+                        );
+                        assert.deepEqual(
+                            l.propertyDependencies.loadBalancerArn.map((d) => d.name),
+                            ["web-alb"],
+                        );
                         assert.equal(l.isType({ __pulumiType: "aws:lb/listener:Listener" } as any), true);
-                        assert.equal(l.asType({ __pulumiType: "aws:lb/targetGroup:TargetGroup" } as any), undefined);
+                        assert.equal(
+                            l.asType({ __pulumiType: "aws:lb/targetGroup:TargetGroup" } as any),
+                            undefined,
+                        );
                         checked = true;
                     },
                 },

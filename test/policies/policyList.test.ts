@@ -15,7 +15,8 @@ describe("the policy list", () => {
             assert.ok((p.remediationSteps ?? "").length > 20, p.name);
             assert.ok(p.configSchema?.properties, p.name);
             assert.ok(!("enforcementLevel" in p.configSchema!.properties), p.name);
-            for (const k of ["gatewayServiceNames", "gatewayLabels", "exemptions"]) assert.ok(k in p.configSchema!.properties, `${p.name} ${k}`);
+            for (const k of ["gatewayServiceNames", "gatewayLabels", "exemptions"])
+                assert.ok(k in p.configSchema!.properties, `${p.name} ${k}`);
             assert.equal(typeof (p as any).validateStack, "function", p.name);
         }
     });
@@ -23,6 +24,7 @@ describe("the policy list", () => {
     it("makes only the chain policy mandatory by default", () => {
         const levels = Object.fromEntries(policies.map((p) => [p.name, p.enforcementLevel]));
         assert.equal(levels[NO_ALB_POLICY_NAME], "mandatory");
-        for (const [n, l] of Object.entries(levels)) if (n !== NO_ALB_POLICY_NAME) assert.equal(l, "advisory", n);
+        for (const [n, l] of Object.entries(levels))
+            if (n !== NO_ALB_POLICY_NAME) assert.equal(l, "advisory", n);
     });
 });

@@ -1,0 +1,94 @@
+// Integration: the platform (index.ts -> components/) recorded under mocks goes through the pack with
+// every recorded resource and its dependencies: zero mandatory violations, at a full run (dev) and at
+// preview (prod). The same program with an ALB put in front of its gateway is rejected, chain named.
+import { strict as assert } from "assert";
+import * as path from "path";
+import { evaluateStack } from "../../policies/lib/evaluate";
+import { NO_ALB_POLICY_NAME } from "../../policies/noAlbInFrontOfIstioGateway";
+import { loadStackConfig, recordProgram, requireFresh } from "../harness/pulumiMocks";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const INDEX = path.join(ROOT, "index.ts");
+
+async function record(stackName: string, preview: boolean, withAlb: boolean) {
+    const config = { ...loadStackConfig(stackName, ROOT) };
+    return recordProgram(
+        () => {
+            const exp = requireFresh(INDEX);
+            if (!withAlb) return exp;
+            // A user program that fronts the platform's gateway with an ALB (the anti-pattern).
+            const aws = require("@pulumi/aws");
+            const k8s = require("@pulumi/kubernetes");
+            const alb = new aws.lb.LoadBalancer("front-alb", { subnets: ["subnet-a", "subnet-b"] });
+            const tg = new aws.lb.TargetGroup("front-tg", {
+                port: 80,
+                protocol: "HTTP",
+                targetType: "ip",
+                vpcId: "vpc-1",
+            });
+            new aws.lb.Listener("front-https", {
+                loadBalancerArn: alb.arn,
+                port: 443,
+                protocol: "HTTPS",
+                defaultActions: [{ type: "forward", targetGroupArn: tg.arn }],
+            });
+            new k8s.apiextensions.CustomResource("front-tgb", {
+                apiVersion: "elbv2.k8s.aws/v1beta1",
+                kind: "TargetGroupBinding",
+                metadata: { name: "front-tgb", namespace: exp.gatewayNamespace },
+                spec: {
+                    serviceRef: { name: exp.gatewayServiceName, port: 80 },
+                    targetGroupARN: tg.arn,
+                    targetType: "ip",
+                },
+            });
+            return exp;
+        },
+        { stack: stackName, config, preview },
+    );
+}
+
+describe("integration: the platform under mocks through the policy pack", function () {
+    this.timeout(60000);
+
+    for (const [stackName, preview] of [
+        ["dev", false],
+        ["prod", true],
+    ] as const) {
+        it(`${stackName}${preview ? " (preview)" : ""}: zero mandatory violations`, async () => {
+            const { resources } = await record(stackName, preview, false);
+            assert.ok(
+                resources.some((r) => r.type === "aws:lb/loadBalancer:LoadBalancer"),
+                "the platform has its NLB",
+            );
+            const vs = await evaluateStack(resources);
+            const mandatory = vs.filter((v) => v.enforcementLevel === "mandatory");
+            assert.deepEqual(
+                mandatory.map((v) => v.message),
+                [],
+            );
+            assert.deepEqual(
+                vs.filter((v) => v.message.startsWith("can't run")).map((v) => v.message),
+                [],
+            );
+        });
+
+        it(`${stackName}${preview ? " (preview)" : ""}: an ALB in front of the same gateway is rejected, chain named`, async () => {
+            const { resources } = await record(stackName, preview, true);
+            const vs = (await evaluateStack(resources)).filter(
+                (v) => v.policyName === NO_ALB_POLICY_NAME && v.enforcementLevel === "mandatory",
+            );
+            assert.equal(vs.length, 1, vs.map((v) => v.message).join("\n---\n"));
+            assert.ok(vs[0].urn!.endsWith("::front-alb"), vs[0].urn);
+            for (const hop of [
+                '"front-alb"',
+                '"front-https"',
+                '"front-tg"',
+                '"front-tgb"',
+                "kubernetes:core/v1:Service",
+            ]) {
+                assert.ok(vs[0].message.includes(hop), `${hop} missing:\n${vs[0].message}`);
+            }
+        });
+    }
+});
