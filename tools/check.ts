@@ -4,11 +4,11 @@
 // (policies/lib/evaluate.ts), so the offline verdict is the pack's verdict.
 // Exit 0: no mandatory violation; 1: at least one; 2: bad usage or unusable input.
 import * as fs from "fs";
-import { PolicyConfigError, evaluateStack, validatePolicyPackConfig } from "../policies/lib/evaluate";
 import type { PolicyPackConfig } from "../policies/lib/types";
 import { InputError } from "./inputs/errors";
 import { systemReason } from "./inputs/files";
 import { loadInputs } from "./inputs/load";
+import { parseJson } from "./inputs/parse";
 import { CliIO, EXIT_MANDATORY, EXIT_OK, EXIT_USAGE, oneOf, parseFlags, runMain } from "./lib/cli";
 import { countMandatory, plural, summaryLine, toReported, violationBlocks } from "./lib/report";
 
@@ -47,6 +47,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
                 "no resources found (only empty lists, or only the stack root and providers); nothing to check",
             );
         }
+        const { evaluateStack } = evaluator();
         const violations = toReported(await evaluateStack(inputs.resources, { config }), inputs.labels);
 
         if (format === "json") {
@@ -59,8 +60,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         }
         return countMandatory(violations) > 0 ? EXIT_MANDATORY : EXIT_OK;
     } catch (e) {
-        if (e instanceof InputError || e instanceof PolicyConfigError) {
-            io.stderr.write(`check: ${e.message}\n`);
+        if (e instanceof InputError || (e as Error)?.name === "PolicyConfigError") {
+            io.stderr.write(`check: ${(e as Error).message}\n`);
             if (e instanceof InputError && (e.source.startsWith("-") || e.source === "PATH"))
                 io.stderr.write(USAGE);
             return EXIT_USAGE;
@@ -82,13 +83,19 @@ function readPolicyConfig(file: string): PolicyPackConfig {
     } catch (e) {
         throw new InputError(file, `cannot read policy config: ${systemReason(e)}`);
     }
-    let parsed: unknown;
-    try {
-        parsed = JSON.parse(text);
-    } catch (e) {
-        throw new InputError(file, `policy config is not valid JSON: ${(e as Error).message}`);
-    }
-    return validatePolicyPackConfig(parsed, file);
+    if (text.trim() === "")
+        throw new InputError(file, "empty policy config file; expected a JSON object keyed by policy name");
+    // The same file `pulumi preview --policy-pack-config` reads: JSON.
+    const parsed = parseJson(file, text)[0].value;
+    return evaluator().validatePolicyPackConfig(parsed, file);
+}
+
+/**
+ * The pack's evaluator, loaded on first use: it pulls in @pulumi/policy and the Pulumi SDK, which
+ * a run that stops at a usage or input error (exit 2) never needs.
+ */
+function evaluator(): typeof import("../policies/lib/evaluate") {
+    return require("../policies/lib/evaluate");
 }
 
 if (require.main === module) runMain(main);

@@ -34,7 +34,8 @@ export function parseDocuments(file: string, text: string): ParsedDocument[] {
     return docs;
 }
 
-function parseJson(file: string, text: string): ParsedDocument[] {
+/** Parses a JSON file strictly; errors name the file, the line and column. */
+export function parseJson(file: string, text: string): ParsedDocument[] {
     try {
         return [{ value: JSON.parse(text), line: 1, index: 1 }];
     } catch (e) {

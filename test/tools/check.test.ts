@@ -1,0 +1,351 @@
+// `npm run check`: the real command on fixture files (one spawn per exit code, covering every input
+// kind), and the many remaining cases through main(argv, io) in-process, which is the same code
+// minus process startup.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { UNKNOWN } from "../../policies/lib/types";
+import { main } from "../../tools/check";
+import { FIXTURES, RunResult, runInProcess, spawnTool } from "./run";
+
+const ALB_POLICY = "no-alb-in-front-of-istio-gateway";
+const f = (name: string) => `${FIXTURES}/${name}`;
+const check = (...argv: string[]) => runInProcess(main, argv);
+
+interface JsonReport {
+    resources: number;
+    violations: { policy: string; enforcementLevel: string; resource: string | null; message: string }[];
+}
+
+function mandatory(r: RunResult): JsonReport["violations"] {
+    return (JSON.parse(r.stdout) as JsonReport).violations.filter((v) => v.enforcementLevel === "mandatory");
+}
+
+describe("npm run check (spawned)", () => {
+    // Three real processes, two at a time: exit 1 on manifests + preview JSON together, exit 0 on a
+    // stack export, exit 2 on a broken file.
+    let chain: RunResult, clean: RunResult, broken: RunResult;
+    before(async () => {
+        [chain, clean, broken] = await Promise.all([
+            spawnTool("tools/check.ts", [
+                "--format",
+                "json",
+                f("manifests/alb-ingress-to-gateway.yaml"),
+                f("preview-unknown-arns.json"),
+            ]),
+            spawnTool("tools/check.ts", [f("export-nlb-clean.json")]),
+            spawnTool("tools/check.ts", [f("bad/malformed.yaml")]),
+        ]);
+    });
+
+    it("exits 1 and names both chains when a manifest and a preview with unknown ARNs have one each", () => {
+        assert.equal(chain.code, 1, chain.stderr);
+        const report = JSON.parse(chain.stdout) as JsonReport;
+        assert.deepEqual(Object.keys(report).sort(), ["resources", "violations"]);
+        for (const v of report.violations) {
+            assert.deepEqual(Object.keys(v).sort(), ["enforcementLevel", "message", "policy", "resource"]);
+        }
+        // 2 manifest objects + 6 preview resources (stack root and providers not counted).
+        assert.equal(report.resources, 8);
+        const found = mandatory(chain).map((v) => [v.policy, v.resource]);
+        assert.deepEqual(found.sort(), [
+            [ALB_POLICY, "Ingress/istio-ingress/public"],
+            [ALB_POLICY, "urn:pulumi:staging::shop::aws:lb/loadBalancer:LoadBalancer::web-alb"],
+        ]);
+    });
+
+    it("exits 0 on a clean NLB stack export, with a PASS summary", () => {
+        assert.equal(clean.code, 0, clean.stderr);
+        assert.equal(clean.stderr, "");
+        assert.match(
+            clean.stdout,
+            /^8 resources from 1 file; violations: 0 mandatory, 0 advisory\. PASS\.$/m,
+        );
+    });
+
+    it("exits 2 on malformed YAML, naming the file and line, printing nothing on stdout", () => {
+        assert.equal(broken.code, 2);
+        assert.equal(broken.stdout, "");
+        assert.match(
+            broken.stderr,
+            /^check: test\/fixtures\/check\/bad\/malformed\.yaml: malformed YAML at line \d+, column \d+: /,
+        );
+    });
+});
+
+describe("npm run check (in-process)", () => {
+    describe("Kubernetes manifests", () => {
+        it("rejects an ALB Ingress to the gateway and prints the chain hop by hop", async () => {
+            const r = await check(f("manifests/alb-ingress-to-gateway.yaml"));
+            assert.equal(r.code, 1);
+            assert.match(
+                r.stdout,
+                /^MANDATORY {2}no-alb-in-front-of-istio-gateway\n {2}resource: Ingress\/istio-ingress\/public\n/,
+            );
+            assert.match(
+                r.stdout,
+                /kubernetes:networking\.k8s\.io\/v1:Ingress "public"[^\n]*\n\s+-> kubernetes:core\/v1:Service "istio-ingressgateway"/,
+            );
+            assert.match(r.stdout, /FAIL: mandatory violations block the deployment\.\n$/);
+        });
+
+        it("follows the old extensions/v1beta1 Ingress (annotation class, serviceName)", async () => {
+            const r = await check("--format", "json", f("manifests/old-ingress-extensions.yaml"));
+            assert.equal(r.code, 1);
+            assert.deepEqual(
+                mandatory(r).map((v) => v.resource),
+                ["Ingress/istio-system/legacy"],
+            );
+            assert.match(mandatory(r)[0].message, /kubernetes:extensions\/v1beta1:Ingress "legacy"/);
+        });
+
+        it("reads helm-template output: comments, empty documents and a `kind: List` flattened", async () => {
+            const r = await check("--format", "json", f("manifests/helm-template-gateway.yaml"));
+            assert.equal(r.code, 1);
+            const report = JSON.parse(r.stdout) as JsonReport;
+            // ServiceAccount, Service, and the List's IngressClass and Ingress.
+            assert.equal(report.resources, 4);
+            assert.deepEqual(
+                mandatory(r).map((v) => v.resource),
+                ["Ingress/istio-gateway/storefront"],
+            );
+            assert.match(mandatory(r)[0].message, /IngressClass controller ingress\.k8s\.aws\/alb/);
+        });
+
+        it("links a Service in one file to an Ingress in another (all PATHs are one stack)", async () => {
+            const alone = await check(f("split/ingress.yaml"));
+            assert.equal(alone.code, 0, "the Ingress alone routes to an unknown Service");
+            const both = await check("--format", "json", f("split"));
+            assert.equal(both.code, 1);
+            assert.deepEqual(
+                mandatory(both).map((v) => v.resource),
+                ["Ingress/edge/edge"],
+            );
+        });
+
+        it("walks a directory and reports each chain once", async () => {
+            const r = await check("--format", "json", f("manifests"));
+            assert.equal(r.code, 1);
+            assert.equal(mandatory(r).length, 3);
+        });
+    });
+
+    describe("stack export and preview", () => {
+        it("rejects the ALB -> listener -> target group -> TargetGroupBinding chain of an export", async () => {
+            const r = await check(f("export-alb-chain.json"));
+            assert.equal(r.code, 1);
+            assert.match(
+                r.stdout,
+                /resource: urn:pulumi:legacy::shop::aws:lb\/loadBalancer:LoadBalancer::web-alb/,
+            );
+            for (const hop of [
+                'aws:lb/listener:Listener "web-https"',
+                'aws:lb/targetGroup:TargetGroup "gateway-https"',
+                'kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding "gateway-https"',
+            ]) {
+                assert.ok(r.stdout.includes(`-> ${hop}`), `missing hop ${hop}`);
+            }
+        });
+
+        it("keeps the preview's unknown marker unknown, and the chain is still mandatory", async () => {
+            const preview = JSON.parse(fs.readFileSync(f("preview-unknown-arns.json"), "utf8"));
+            const listener = preview.steps.find((s: any) => s.newState?.type === "aws:lb/listener:Listener");
+            assert.equal(listener.newState.inputs.loadBalancerArn, UNKNOWN, "fixture: the ARNs are unknown");
+            const r = await check("--format", "json", f("preview-unknown-arns.json"));
+            assert.equal(r.code, 1);
+            assert.equal(mandatory(r).length, 1);
+            assert.ok(!r.stdout.includes("can't run policy"), "no policy gave up on an unknown value");
+        });
+    });
+
+    describe("--config", () => {
+        it("disabling the ALB policy turns the exit code to 0", async () => {
+            const r = await check(
+                "--config",
+                f("config/alb-policy-disabled.json"),
+                f("export-alb-chain.json"),
+            );
+            assert.equal(r.code, 0);
+            assert.ok(!r.stdout.includes(ALB_POLICY));
+        });
+
+        it("an advisory level still reports the chain, without failing", async () => {
+            const r = await check(
+                "--format=json",
+                "--config",
+                f("config/alb-policy-advisory.json"),
+                f("split"),
+            );
+            assert.equal(r.code, 0);
+            const report = JSON.parse(r.stdout) as JsonReport;
+            assert.deepEqual(
+                report.violations.map((v) => [v.policy, v.enforcementLevel]),
+                [[ALB_POLICY, "advisory"]],
+            );
+        });
+    });
+
+    describe("bad usage and bad input: exit 2, the file named, nothing on stdout", () => {
+        let tmp: string;
+        before(() => {
+            tmp = fs.mkdtempSync(path.join(os.tmpdir(), "check-test-"));
+        });
+        after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+        const write = (name: string, content: unknown) => {
+            const file = path.join(tmp, name);
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+            return file;
+        };
+        const exportWith = (mutate: (resources: any[]) => void) => {
+            const doc = JSON.parse(fs.readFileSync(f("export-alb-chain.json"), "utf8"));
+            mutate(doc.deployment.resources);
+            return doc;
+        };
+
+        const cases: [string, () => string[], RegExp][] = [
+            ["empty file", () => [f("bad/empty.yaml")], /bad\/empty\.yaml: empty file/],
+            ["only comments", () => [f("bad/comments-only.yaml")], /bad\/comments-only\.yaml: empty file/],
+            [
+                "malformed JSON",
+                () => [f("bad/malformed.json")],
+                /bad\/malformed\.json: malformed JSON at line 6, column 5/,
+            ],
+            [
+                "a document that is not an object",
+                () => [f("bad/scalar-document.yaml")],
+                /bad\/scalar-document\.yaml: document 2 \(line 7\): expected a Kubernetes object \(a mapping\), found a string/,
+            ],
+            [
+                "manifest without metadata.name",
+                () => [f("bad/missing-name.yaml")],
+                /bad\/missing-name\.yaml: Ingress has no metadata\.name/,
+            ],
+            [
+                "manifest without kind",
+                () => [f("bad/missing-kind.yaml")],
+                /bad\/missing-kind\.yaml: Kubernetes object has no kind/,
+            ],
+            [
+                "manifest without apiVersion",
+                () => [write("no-api.yaml", "kind: Service\nmetadata:\n  name: web\n")],
+                /no-api\.yaml: Kubernetes object has no apiVersion/,
+            ],
+            [
+                "unknown JSON shape",
+                () => [f("bad/unknown-shape.json")],
+                /bad\/unknown-shape\.json: unknown JSON shape \(keys: name, runtime, description\)/,
+            ],
+            [
+                "a JSON array",
+                () => [write("array.json", "[1, 2]")],
+                /array\.json: unknown JSON shape: the file holds an array/,
+            ],
+            [
+                "export without deployment.resources",
+                () => [f("bad/truncated-export.json")],
+                /bad\/truncated-export\.json: truncated stack export: deployment\.resources is missing/,
+            ],
+            [
+                "export resource without type",
+                () => [f("bad/export-resource-without-type.json")],
+                /export-resource-without-type\.json: deployment\.resources\[1\] \(urn:pulumi:dev::shop::aws:lb\/loadBalancer:LoadBalancer::web-alb\): no type/,
+            ],
+            [
+                "export resource without urn",
+                () => [
+                    write(
+                        "no-urn.json",
+                        exportWith((rs) => delete rs[4].urn),
+                    ),
+                ],
+                /no-urn\.json: deployment\.resources\[4\]: no urn/,
+            ],
+            [
+                "export cut short (a dependency is missing)",
+                () => [
+                    write(
+                        "cut.json",
+                        exportWith((rs) => rs.splice(5, 1)),
+                    ),
+                ],
+                /cut\.json: truncated stack export: .*Listener::web-https has dependencies .*TargetGroup::gateway-https, which is not in the file/,
+            ],
+            [
+                "preview step without newState",
+                () => {
+                    const doc = JSON.parse(fs.readFileSync(f("preview-unknown-arns.json"), "utf8"));
+                    delete doc.steps[4].newState;
+                    return [write("preview-cut.json", doc)];
+                },
+                /preview-cut\.json: truncated preview: steps\[4\] \(op "create", .*\) has no newState/,
+            ],
+            [
+                "the same object in two files",
+                () => [
+                    f("manifests/alb-ingress-to-gateway.yaml"),
+                    write("copy.yaml", fs.readFileSync(f("manifests/alb-ingress-to-gateway.yaml"), "utf8")),
+                ],
+                /copy\.yaml: Service\/istio-ingress\/istio-ingressgateway is defined more than once/,
+            ],
+            [
+                "unreadable path",
+                () => [f("does-not-exist.yaml")],
+                /check\/does-not-exist\.yaml: cannot read: no such file or directory/,
+            ],
+            [
+                "a directory without inputs",
+                () => {
+                    fs.mkdirSync(path.join(tmp, "nothing"));
+                    return [path.join(tmp, "nothing")];
+                },
+                /nothing: directory holds no \.yaml, \.yml, \.json files/,
+            ],
+            [
+                "unknown flag",
+                () => ["--fromat", "json", f("split")],
+                /^check: --fromat: unknown flag; allowed: --format, --config, --help\nusage:/,
+            ],
+            [
+                "missing PATH",
+                () => ["--format", "json"],
+                /^check: PATH: missing; give at least one file or directory\nusage:/,
+            ],
+            [
+                "bad --format",
+                () => ["--format", "yaml", f("split")],
+                /^check: --format: "yaml" is not allowed; use one of text, json/,
+            ],
+            ["--config without a value", () => ["--config"], /^check: --config: needs a value/],
+            [
+                "--config file that does not exist",
+                () => ["--config", f("config/nope.json"), f("split")],
+                /config\/nope\.json: cannot read policy config: no such file or directory/,
+            ],
+            [
+                "--config with an invalid level",
+                () => ["--config", f("config/bad-level.json"), f("split")],
+                /config\/bad-level\.json: "all": enforcement level "loud" is not allowed; expected one of advisory, mandatory, remediate, disabled/,
+            ],
+            [
+                "--config naming an unknown policy",
+                () => [
+                    "--config",
+                    write("typo.json", { "no-alb-in-front-of-istio-gateways": "disabled" }),
+                    f("split"),
+                ],
+                /typo\.json: "no-alb-in-front-of-istio-gateways": unknown policy/,
+            ],
+        ];
+        for (const [what, argv, message] of cases) {
+            it(what, async () => {
+                const r = await check(...argv());
+                assert.equal(r.code, 2, `exit code; stderr: ${r.stderr}`);
+                assert.equal(r.stdout, "");
+                assert.match(r.stderr, message);
+                assert.ok(!/\n\s+at /.test(r.stderr), "no stack trace");
+            });
+        }
+    });
+});

@@ -1,0 +1,182 @@
+// `npm run plan`: the real command for dev and prod (one process each, started when this file
+// loads so they run while other tests do; both share results across the tests below), the README's
+// diagram kept equal to the tool's output, and the error paths in-process.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main as check } from "../../tools/check";
+import { main as plan, PlanReport } from "../../tools/plan";
+import { once, ROOT, RunResult, runInProcess, spawnTool } from "./run";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
+const devExport = path.join(tmp, "dev-export.json");
+
+const planDev = once(() =>
+    spawnTool("tools/plan.ts", ["--stack", "dev", "--format", "json", "--out", devExport]),
+);
+const planProd = once(() => spawnTool("tools/plan.ts", ["--stack", "prod", "--format", "json"]));
+// Start both now: they are the most expensive part of the suite (each loads the AWS SDKs).
+planDev();
+planProd();
+
+function report(r: RunResult): PlanReport {
+    assert.equal(r.code, 0, `plan exit code; stderr: ${r.stderr}`);
+    return JSON.parse(r.stdout) as PlanReport;
+}
+
+const README_START = "<!-- plan:dev:mermaid -->";
+const README_END = "<!-- /plan:dev:mermaid -->";
+
+describe("npm run plan", function () {
+    // Two cold processes importing @pulumi/aws, @pulumi/eks and @pulumi/kubernetes.
+    this.timeout(60000);
+    let dev: PlanReport, prod: PlanReport;
+    before(async () => {
+        const [d, p] = await Promise.all([planDev(), planProd()]);
+        dev = report(d);
+        prod = report(p);
+    });
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    for (const stack of ["dev", "prod"] as const) {
+        describe(stack, () => {
+            const r = () => (stack === "dev" ? dev : prod);
+
+            it("counts every recorded resource once, by component and by type", () => {
+                const byType = Object.values(r().byType).reduce((a, b) => a + b, 0);
+                assert.equal(byType, r().resources);
+                const roots = r().components.reduce((n, c) => n + c.total + (c.type ? 1 : 0), 0);
+                assert.equal(roots, r().resources, "component totals cover all resources");
+                assert.deepEqual(
+                    r().components.map((c) => c.type),
+                    ["istio-eks-nlb:platform:IstioEksPlatform"],
+                );
+            });
+
+            it("derives the path Client -> one NLB -> TCP 80/443 -> ip target groups -> the Istio gateway", () => {
+                const { loadBalancers, gateways } = r().path;
+                assert.equal(loadBalancers.length, 1, "exactly one load balancer");
+                const [nlb] = loadBalancers;
+                assert.equal(nlb.kind, "network");
+                assert.equal(nlb.crossZone, true);
+                assert.deepEqual(
+                    nlb.listeners.map((l) => `${l.protocol}:${l.port}`),
+                    ["TCP:80", "TCP:443"],
+                );
+                for (const l of nlb.listeners) {
+                    assert.equal(l.targetGroups.length, 1);
+                    const [tg] = l.targetGroups;
+                    assert.equal(tg.targetType, "ip");
+                    assert.equal(tg.healthCheck, "HTTP:15021/healthz/ready");
+                    assert.deepEqual(
+                        tg.bindings.map((b) => `${b.namespace}/${b.service}:${b.port}`),
+                        [`istio-ingress/istio-ingressgateway:${l.port}`],
+                    );
+                }
+                assert.deepEqual(
+                    gateways.map((g) => g.service),
+                    ["istio-ingress/istio-ingressgateway"],
+                );
+                assert.match(gateways[0].source, /^Helm chart gateway \d+\.\d+\.\d+/);
+            });
+
+            it("passes the policy pack (no mandatory violation)", () => {
+                assert.deepEqual(
+                    r().violations.filter((v) => v.enforcementLevel === "mandatory"),
+                    [],
+                );
+            });
+        });
+    }
+
+    it("dev and prod differ as configured: NAT per AZ, 3 AZs, KMS, sample app routes only in dev", () => {
+        assert.equal(dev.byType["aws:ec2/natGateway:NatGateway"], 1);
+        assert.equal(prod.byType["aws:ec2/natGateway:NatGateway"], 3);
+        assert.equal(dev.byType["aws:ec2/subnet:Subnet"], 4);
+        assert.equal(prod.byType["aws:ec2/subnet:Subnet"], 6);
+        assert.ok(prod.byType["aws:kms/key:Key"] >= 1, "prod encrypts secrets with KMS");
+        assert.deepEqual(
+            dev.path.routes.map((x) => `${x.kind} <- ${x.from}`),
+            ["Gateway <- istio-ingress/istio-ingressgateway", "VirtualService <- sample/hello"],
+        );
+        assert.deepEqual(prod.path.routes, []);
+        assert.ok(prod.resources > dev.resources);
+    });
+
+    it("--out writes a stack export that npm run check accepts, with the same verdict", async () => {
+        const r = await runInProcess(check, ["--format", "json", devExport]);
+        assert.equal(r.code, 0, r.stderr);
+        const checked = JSON.parse(r.stdout);
+        // The one provider resource (the cluster's kubernetes provider) is not counted by check.
+        assert.equal(checked.resources, dev.resources - (dev.byType["pulumi:providers:kubernetes"] ?? 0));
+        assert.equal(checked.violations.length, dev.violations.length);
+    });
+
+    it(`README's diagram between ${README_START} and ${README_END} is plan --stack dev --format mermaid`, () => {
+        const expected = `${README_START}\n\`\`\`mermaid\n${dev.mermaid}\`\`\`\n${README_END}`;
+        const readme = fs.existsSync(path.join(ROOT, "README.md"))
+            ? fs.readFileSync(path.join(ROOT, "README.md"), "utf8")
+            : "";
+        const start = readme.indexOf(README_START);
+        const end = readme.indexOf(README_END);
+        const actual =
+            start >= 0 && end > start ? readme.slice(start, end + README_END.length) : "(markers not found)";
+        // assert.ok, not assert.equal: the message below shows the whole expected block once,
+        // ready to paste, instead of a line diff.
+        assert.ok(
+            actual === expected,
+            `README.md must contain exactly this block (output of npm run --silent plan -- --stack dev --format mermaid):\n\n${expected}\n\nfound:\n${actual}\n`,
+        );
+    });
+});
+
+describe("npm run plan: errors (in-process)", () => {
+    let root: string;
+    before(() => {
+        root = fs.mkdtempSync(path.join(os.tmpdir(), "plan-config-"));
+        fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+        const dev = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
+        fs.writeFileSync(
+            path.join(root, "Pulumi.dev.yaml"),
+            dev.replace(/(istio-eks-nlb:nlbScheme:).*/, "$1 public"),
+        );
+    });
+    after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+    it("an invalid stack config fails with the program's own message, exit 2, no stack trace", async () => {
+        const io = { out: "", err: "" };
+        const code = await plan(
+            ["--stack", "dev"],
+            {
+                stdout: { write: (t: string) => (io.out += t) },
+                stderr: { write: (t: string) => (io.err += t) },
+            },
+            { configRoot: root },
+        );
+        assert.equal(code, 2);
+        assert.equal(io.out, "");
+        assert.match(
+            io.err,
+            /^plan: stack "dev": Invalid config "istio-eks-nlb:nlbScheme": "public" must be one of /,
+        );
+        assert.ok(!/\n\s+at /.test(io.err), "no stack trace");
+    });
+
+    it("an unknown stack is named, with the stacks that exist", async () => {
+        const r = await runInProcess(plan, ["--stack", "staging"]);
+        assert.equal(r.code, 2);
+        assert.match(
+            r.stderr,
+            /^plan: --stack: unknown stack "staging": no Pulumi\.staging\.yaml at the project root; stacks: dev, prod\n/,
+        );
+    });
+
+    it("rejects a bad --format and stray arguments", async () => {
+        assert.match(
+            (await runInProcess(plan, ["--format", "svg"])).stderr,
+            /^plan: --format: "svg" is not allowed; use one of text, json, mermaid/,
+        );
+        assert.match((await runInProcess(plan, ["dev"])).stderr, /^plan: dev: unexpected argument/);
+    });
+});

@@ -1,0 +1,69 @@
+// Runs the real tools as users do (a separate Node process through tsx, from the repo root), at most
+// two at a time: each process costs about a second of CPU on a 2-core machine, and the suite has a
+// time budget. Also an in-process runner for main(argv, io), used for the many cheap cases.
+import { execFile } from "child_process";
+import * as path from "path";
+import type { CliIO } from "../../tools/lib/cli";
+
+export const ROOT = path.join(__dirname, "..", "..");
+export const FIXTURES = "test/fixtures/check";
+
+export interface RunResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+const MAX_CONCURRENT = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function slot<T>(work: () => Promise<T>): Promise<T> {
+    if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+        return await work();
+    } finally {
+        running--;
+        waiting.shift()?.();
+    }
+}
+
+/** Spawns `node --import tsx <script> ...args` in the repo root. */
+export function spawnTool(script: string, args: string[]): Promise<RunResult> {
+    return slot(
+        () =>
+            new Promise<RunResult>((resolve) => {
+                execFile(
+                    process.execPath,
+                    ["--import", "tsx", script, ...args],
+                    { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, DEBUG: "" } },
+                    (err, stdout, stderr) => {
+                        const code = err ? (typeof err.code === "number" ? err.code : -1) : 0;
+                        resolve({ code, stdout, stderr });
+                    },
+                );
+            }),
+    );
+}
+
+/** Calls a tool's main(argv, io) in this process, capturing what it writes. */
+export async function runInProcess(
+    main: (argv: string[], io: CliIO) => Promise<number>,
+    argv: string[],
+): Promise<RunResult> {
+    let stdout = "";
+    let stderr = "";
+    const io: CliIO = {
+        stdout: { write: (t: string) => (stdout += t) },
+        stderr: { write: (t: string) => (stderr += t) },
+    };
+    const code = await main(argv, io);
+    return { code, stdout, stderr };
+}
+
+/** Runs a promise-returning function once, on first call, and shares its result. */
+export function once<T>(f: () => Promise<T>): () => Promise<T> {
+    let p: Promise<T> | undefined;
+    return () => (p ??= f());
+}

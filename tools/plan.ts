@@ -1,0 +1,210 @@
+// `npm run plan -- [--stack dev] [--format text|json|mermaid] [--out FILE]`
+// What the program would build, without AWS credentials or the Pulumi CLI: runs the root index.ts
+// under the test harness's mock recorder with the config of Pulumi.<stack>.yaml (one recorder for
+// tests and tools), then prints the resources by component and type, the ingress traffic path and the
+// policy pack's verdicts (the same evaluator as `npm run check`). `--out FILE` writes the recorded
+// stack in `pulumi stack export` shape, which `npm run check` accepts.
+// Exit 0: planned, no mandatory violation; 1: mandatory violations; 2: bad usage, unknown stack or
+// invalid stack config (reported with the program's own message, as `pulumi up` prints it).
+import * as fs from "fs";
+import * as path from "path";
+import type { RecordedResource } from "../test/harness/pulumiMocks";
+import { InputError } from "./inputs/errors";
+import { systemReason } from "./inputs/files";
+import { CliIO, EXIT_MANDATORY, EXIT_OK, EXIT_USAGE, oneOf, parseFlags, runMain } from "./lib/cli";
+import { countMandatory, ReportedViolation, summaryLine, toReported, violationBlocks } from "./lib/report";
+import { ComponentNode, componentTree, countByType, TrafficPath, trafficPath } from "./plan/model";
+import { componentLines, mermaid, pathLines } from "./plan/render";
+
+const ROOT = path.join(__dirname, "..");
+
+export const USAGE = `usage: npm run plan -- [--stack dev] [--format text|json|mermaid] [--out FILE]
+  --stack  a stack with a Pulumi.<stack>.yaml at the project root (default dev)
+  --format text (default), json, or mermaid (the traffic path as a Mermaid flowchart)
+  --out    also write the recorded stack as a \`pulumi stack export\` JSON file
+exit 0: no mandatory violation, 1: mandatory violations, 2: bad usage, unknown stack or invalid config
+`;
+
+export interface PlanReport {
+    stack: string;
+    project: string;
+    resources: number;
+    components: ComponentNode[];
+    byType: Record<string, number>;
+    path: TrafficPath;
+    /** The path as Mermaid, exactly what `--format mermaid` prints. */
+    mermaid: string;
+    violations: ReportedViolation[];
+    outputs: Record<string, unknown>;
+}
+
+export interface PlanOptions {
+    /**
+     * Directory holding Pulumi.yaml and the Pulumi.<stack>.yaml files (default: the project root).
+     * The program is always the root index.ts; tests point this elsewhere to feed a bad config
+     * without touching the project's stack files.
+     */
+    configRoot?: string;
+}
+
+export async function main(argv: string[], io: CliIO, options: PlanOptions = {}): Promise<number> {
+    const configRoot = options.configRoot ?? ROOT;
+    try {
+        const { values, positionals } = parseFlags(argv, {
+            stack: { type: "string" },
+            format: { type: "string" },
+            out: { type: "string" },
+            help: { type: "boolean", short: "h" },
+        });
+        if (values.help) {
+            io.stdout.write(USAGE);
+            return EXIT_OK;
+        }
+        if (positionals.length)
+            throw new InputError(positionals[0], "unexpected argument; plan takes only flags");
+        const format = oneOf("--format", values.format, ["text", "json", "mermaid"] as const, "text");
+        const stack = values.stack ?? "dev";
+        checkStack(stack, configRoot);
+
+        const report = await plan(stack, configRoot);
+        if (values.out !== undefined) writeExport(values.out, report.recorded);
+
+        if (format === "json") io.stdout.write(`${JSON.stringify(report.json, null, 2)}\n`);
+        else if (format === "mermaid") io.stdout.write(report.json.mermaid);
+        else io.stdout.write(renderText(report.json));
+        if (values.out !== undefined)
+            io.stderr.write(`wrote the recorded stack (stack export shape) to ${values.out}\n`);
+        return countMandatory(report.json.violations) > 0 ? EXIT_MANDATORY : EXIT_OK;
+    } catch (e) {
+        if (e instanceof InputError) {
+            io.stderr.write(`plan: ${e.message}\n`);
+            if (e.source.startsWith("-")) io.stderr.write(USAGE);
+            return EXIT_USAGE;
+        }
+        // The program's config validation error: printed as `pulumi up` prints the program's error,
+        // with its message only (it names the key, the bad value and what is allowed).
+        if ((e as Error)?.name === "ConfigError") {
+            io.stderr.write(
+                `plan: stack ${JSON.stringify(valueOf(argv, "--stack") ?? "dev")}: ${(e as Error).message}\n`,
+            );
+            return EXIT_USAGE;
+        }
+        throw e;
+    }
+}
+
+function valueOf(argv: string[], flag: string): string | undefined {
+    for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === flag) return argv[i + 1];
+        if (argv[i].startsWith(`${flag}=`)) return argv[i].slice(flag.length + 1);
+    }
+    return undefined;
+}
+
+/** A stack is a Pulumi.<stack>.yaml next to Pulumi.yaml; anything else is named with the choices. */
+function checkStack(stack: string, configRoot: string): void {
+    const stacks = fs
+        .readdirSync(configRoot)
+        .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+        .filter((s): s is string => !!s)
+        .sort();
+    if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !stacks.includes(stack)) {
+        throw new InputError(
+            "--stack",
+            `unknown stack ${JSON.stringify(stack)}: no Pulumi.${stack}.yaml at the project root; stacks: ${stacks.join(", ") || "none"}`,
+        );
+    }
+}
+
+async function plan(
+    stack: string,
+    configRoot: string,
+): Promise<{ json: PlanReport; recorded: RecordedResource[] }> {
+    // Loaded here, not at the top: usage errors should not pay for loading the Pulumi SDK.
+    const harness: typeof import("../test/harness/pulumiMocks") = require("../test/harness/pulumiMocks");
+    const { evaluateStack }: typeof import("../policies/lib/evaluate") = require("../policies/lib/evaluate");
+    let config: Record<string, unknown>;
+    try {
+        config = harness.loadStackConfig(stack, configRoot);
+    } catch (e) {
+        throw new InputError(
+            `Pulumi.${stack}.yaml`,
+            `cannot read the stack config: ${(e as Error).message.split("\n")[0]}`,
+        );
+    }
+    const indexPath = path.join(ROOT, "index");
+    // Fresh: a program module runs its top level once per require.
+    const run = await harness.recordProgram(() => harness.requireFresh(indexPath), { stack, config });
+    const resources = run.resources;
+    const violations = toReported(await evaluateStack(resources));
+    const tree = componentTree(resources);
+    const trafficPathModel = trafficPath(resources);
+    const outputs: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(run.outputs))
+        outputs[k] = run.secretOutputs.includes(k) ? "[secret]" : v;
+    const project = resources[0]?.urn.split("::")[1] ?? "";
+    return {
+        recorded: resources,
+        json: {
+            stack,
+            project,
+            resources: resources.length,
+            components: tree.unparented.types.length ? [...tree.roots, tree.unparented] : tree.roots,
+            byType: countByType(resources),
+            path: trafficPathModel,
+            mermaid: mermaid(trafficPathModel),
+            violations,
+            outputs,
+        },
+    };
+}
+
+function renderText(r: PlanReport): string {
+    const roots = r.components.filter((c) => c.type !== "");
+    const unparented = r.components.find((c) => c.type === "") ?? {
+        name: "",
+        type: "",
+        total: 0,
+        types: [],
+        components: [],
+    };
+    const lines = [
+        `Plan of stack ${r.stack} (project ${r.project}): ${r.resources} resources, recorded under mocks (no AWS, no Pulumi CLI)`,
+        "",
+        "Resources by component and type",
+        ...componentLines(roots, unparented),
+        "",
+        "Ingress traffic path",
+        ...pathLines(r.path),
+        "",
+        "Policy verdicts",
+    ];
+    const blocks = violationBlocks(r.violations);
+    if (blocks)
+        lines.push(
+            ...blocks
+                .trimEnd()
+                .split("\n")
+                .map((l) => (l ? `  ${l}` : "")),
+        );
+    lines.push(`  ${summaryLine(r.violations, `${r.resources} resources`)}`);
+    if (Object.keys(r.outputs).length) {
+        lines.push("", "Stack outputs (mock values)");
+        for (const [k, v] of Object.entries(r.outputs))
+            lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+    }
+    return `${lines.join("\n")}\n`;
+}
+
+function writeExport(file: string, resources: RecordedResource[]): void {
+    const {
+        toStackExport,
+    }: typeof import("../test/harness/pulumiMocks") = require("../test/harness/pulumiMocks");
+    try {
+        fs.writeFileSync(file, `${JSON.stringify(toStackExport(resources), null, 2)}\n`);
+    } catch (e) {
+        throw new InputError(file, `cannot write: ${systemReason(e)}`);
+    }
+}
+
+if (require.main === module) runMain(main);

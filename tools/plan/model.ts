@@ -1,0 +1,254 @@
+// What `npm run plan` shows, computed from the resources the mock recorder saw: the component tree
+// with type counts, and the ingress traffic path. The path is read from the same links the engine
+// records (propertyDependencies, falling back to dependencies) and from Kubernetes names, never from
+// ARNs, so it shows what the program wires, not what the mocks happened to return.
+// Policy verdicts are not computed here: they come from the pack's evaluator (tools/plan.ts).
+
+/** The recorded-resource fields the plan reads (RecordedResource of test/harness/pulumiMocks.ts). */
+export interface PlanResource {
+    urn: string;
+    type: string;
+    name: string;
+    custom: boolean;
+    inputs: Record<string, any>;
+    parent?: string;
+    dependencies?: string[];
+    propertyDependencies?: Record<string, string[]>;
+}
+
+export interface ComponentNode {
+    name: string;
+    type: string;
+    /** Total resources under this component, itself excluded. */
+    total: number;
+    /** Direct custom children by type. */
+    types: { type: string; count: number }[];
+    components: ComponentNode[];
+}
+
+export interface TargetGroupHop {
+    name: string;
+    protocol?: string;
+    port?: number;
+    targetType?: string;
+    /** `HTTP:15021/healthz/ready`, or undefined when the target group sets none. */
+    healthCheck?: string;
+    bindings: { name: string; namespace?: string; service?: string; port?: number | string }[];
+}
+
+export interface LoadBalancerHop {
+    name: string;
+    kind: string;
+    scheme: "internal" | "internet-facing";
+    crossZone?: boolean;
+    listeners: { name: string; protocol?: string; port?: number; targetGroups: TargetGroupHop[] }[];
+}
+
+export interface GatewayHop {
+    /** `namespace/name` of the gateway Service. */
+    service: string;
+    /** How the Service comes to exist (a Service resource, or the Helm chart that renders it). */
+    source: string;
+    labels: Record<string, string>;
+}
+
+export interface RouteHop {
+    kind: "Gateway" | "VirtualService";
+    /** `namespace/name`. */
+    name: string;
+    /** For a Gateway: `HTTP:80 *`; for a VirtualService: `* -> host:port`. */
+    detail: string;
+    /** The gateway Service (Gateway) or Istio Gateway (VirtualService) it hangs off. */
+    from?: string;
+}
+
+export interface TrafficPath {
+    loadBalancers: LoadBalancerHop[];
+    gateways: GatewayHop[];
+    routes: RouteHop[];
+}
+
+const LB = /^aws:(?:lb|alb)\/loadBalancer:LoadBalancer$/;
+const LISTENER = /^aws:(?:lb|alb)\/listener:Listener$/;
+const TARGET_GROUP = /^aws:(?:lb|alb)\/targetGroup:TargetGroup$/;
+const TGB = /^kubernetes:elbv2\.k8s\.aws\/(?:v1beta1|v1):TargetGroupBinding$/;
+const SERVICE = "kubernetes:core/v1:Service";
+const HELM_CHART = /^kubernetes:helm\.sh\/v[34]:(?:Chart|Release)$/;
+const ISTIO_GATEWAY = /^kubernetes:networking\.istio\.io\/(?:v1|v1beta1|v1alpha3):Gateway$/;
+const VIRTUAL_SERVICE = /^kubernetes:networking\.istio\.io\/(?:v1|v1beta1|v1alpha3):VirtualService$/;
+
+/** The component tree: every component (custom: false) with the types of its direct custom children. */
+export function componentTree(resources: PlanResource[]): {
+    roots: ComponentNode[];
+    unparented: ComponentNode;
+} {
+    const children = new Map<string, PlanResource[]>();
+    const urns = new Set(resources.map((r) => r.urn));
+    for (const r of resources) {
+        const key = r.parent && urns.has(r.parent) ? r.parent : "";
+        const list = children.get(key) ?? [];
+        list.push(r);
+        children.set(key, list);
+    }
+    const build = (r: PlanResource): ComponentNode => {
+        const kids = children.get(r.urn) ?? [];
+        const node = summarize(r.name, r.type, kids);
+        node.total = kids.length + node.components.reduce((n, c) => n + c.total, 0);
+        return node;
+    };
+    const summarize = (name: string, type: string, kids: PlanResource[]): ComponentNode => {
+        const counts = new Map<string, number>();
+        const components: ComponentNode[] = [];
+        for (const k of kids) {
+            // A component with children is a node of the tree; a childless one (a remote component
+            // such as eks:index:Cluster or a Helm Chart under mocks) is counted like a resource.
+            if (!k.custom && children.has(k.urn)) components.push(build(k));
+            else counts.set(k.type, (counts.get(k.type) ?? 0) + 1);
+        }
+        const types = [...counts]
+            .map(([t, count]) => ({ type: t, count }))
+            .sort((a, b) => cmp(a.type, b.type));
+        return { name, type, total: kids.length, types, components };
+    };
+    const top = children.get("") ?? [];
+    const roots = top.filter((r) => !r.custom && children.has(r.urn)).map(build);
+    const unparented = summarize(
+        "(no parent)",
+        "",
+        top.filter((r) => r.custom || !children.has(r.urn)),
+    );
+    return { roots, unparented };
+}
+
+/** Resource counts by type, sorted by type. */
+export function countByType(resources: PlanResource[]): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of [...resources].sort((a, b) => cmp(a.type, b.type))) out[r.type] = (out[r.type] ?? 0) + 1;
+    return out;
+}
+
+/** The ingress path: load balancers -> listeners -> target groups -> bindings -> gateway -> routes. */
+export function trafficPath(resources: PlanResource[]): TrafficPath {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const linked = (r: PlanResource, key: string, type: RegExp): PlanResource[] => {
+        const pd = r.propertyDependencies ?? {};
+        const urns = Object.prototype.hasOwnProperty.call(pd, key) ? pd[key] : (r.dependencies ?? []);
+        return urns.map((u) => byUrn.get(u)).filter((d): d is PlanResource => !!d && type.test(d.type));
+    };
+    const of = (type: RegExp) => resources.filter((r) => type.test(r.type));
+    const listeners = of(LISTENER);
+    const bindings = of(TGB);
+    const gatewayKeys = new Set<string>();
+
+    const loadBalancers: LoadBalancerHop[] = of(LB).map((lb) => ({
+        name: lb.name,
+        kind: lb.inputs.loadBalancerType ?? "application",
+        scheme: lb.inputs.internal === true ? "internal" : "internet-facing",
+        crossZone:
+            typeof lb.inputs.enableCrossZoneLoadBalancing === "boolean"
+                ? lb.inputs.enableCrossZoneLoadBalancing
+                : undefined,
+        listeners: listeners
+            .filter((l) => linked(l, "loadBalancerArn", LB).includes(lb))
+            .sort((a, b) => (a.inputs.port ?? 0) - (b.inputs.port ?? 0))
+            .map((l) => ({
+                name: l.name,
+                protocol: l.inputs.protocol,
+                port: l.inputs.port,
+                targetGroups: linked(l, "defaultActions", TARGET_GROUP).map((tg) => {
+                    const hc = tg.inputs.healthCheck ?? {};
+                    return {
+                        name: tg.name,
+                        protocol: tg.inputs.protocol,
+                        port: tg.inputs.port,
+                        targetType: tg.inputs.targetType ?? "instance",
+                        healthCheck:
+                            hc.enabled === false || (!hc.protocol && !hc.port && !hc.path)
+                                ? undefined
+                                : `${hc.protocol ?? "TCP"}:${hc.port ?? "traffic-port"}${hc.path ?? ""}`,
+                        bindings: bindings
+                            .filter((b) => linked(b, "spec", TARGET_GROUP).includes(tg))
+                            .map((b) => {
+                                const ns = b.inputs.metadata?.namespace;
+                                const ref = b.inputs.spec?.serviceRef ?? {};
+                                if (ref.name) gatewayKeys.add(`${ns ?? "default"}/${ref.name}`);
+                                return {
+                                    name: b.inputs.metadata?.name ?? b.name,
+                                    namespace: ns,
+                                    service: ref.name,
+                                    port: ref.port,
+                                };
+                            }),
+                    };
+                }),
+            })),
+    }));
+
+    // The Service behind the bindings: declared, or rendered by a Helm chart named after it (under
+    // mocks, chart children are not created, so the chart stands for it).
+    const gateways: GatewayHop[] = [...gatewayKeys].sort().map((key) => {
+        const [ns, name] = key.split("/");
+        const svc = of(new RegExp(`^${SERVICE.replace(/[/.]/g, "\\$&")}$`)).find(
+            (s) => s.inputs.metadata?.name === name && (s.inputs.metadata?.namespace ?? "default") === ns,
+        );
+        if (svc)
+            return { service: key, source: `Service ${svc.name}`, labels: svc.inputs.metadata?.labels ?? {} };
+        const chart = of(HELM_CHART).find(
+            (c) => (c.inputs.name ?? c.name) === name && (c.inputs.namespace ?? "default") === ns,
+        );
+        if (chart) {
+            const version = chart.inputs.version ? ` ${chart.inputs.version}` : "";
+            return {
+                service: key,
+                source: `Helm chart ${chart.inputs.chart ?? "?"}${version} (${chart.name})`,
+                labels: chart.inputs.values?.labels ?? {},
+            };
+        }
+        return { service: key, source: "not declared in this stack", labels: {} };
+    });
+
+    const routes: RouteHop[] = [];
+    const istioGateways = of(ISTIO_GATEWAY);
+    for (const g of istioGateways) {
+        const selector: Record<string, string> = g.inputs.spec?.selector ?? {};
+        const served = gateways.find((gw) => Object.entries(selector).every(([k, v]) => gw.labels[k] === v));
+        const servers = (g.inputs.spec?.servers ?? []) as any[];
+        routes.push({
+            kind: "Gateway",
+            name: k8sName(g),
+            detail: servers
+                .map(
+                    (s) => `${s.port?.protocol ?? "?"}:${s.port?.number ?? "?"} ${(s.hosts ?? []).join(",")}`,
+                )
+                .join("; "),
+            from: served?.service,
+        });
+    }
+    for (const vs of of(VIRTUAL_SERVICE)) {
+        const ns = vs.inputs.metadata?.namespace ?? "default";
+        const gws = ((vs.inputs.spec?.gateways ?? []) as string[]).map((g) =>
+            g.includes("/") ? g : `${ns}/${g}`,
+        );
+        const destinations = ((vs.inputs.spec?.http ?? []) as any[]).flatMap((h) =>
+            ((h.route ?? []) as any[]).map(
+                (r) =>
+                    `${r.destination?.host ?? "?"}${r.destination?.port?.number ? `:${r.destination.port.number}` : ""}`,
+            ),
+        );
+        routes.push({
+            kind: "VirtualService",
+            name: k8sName(vs),
+            detail: `${((vs.inputs.spec?.hosts ?? []) as string[]).join(",")} -> ${destinations.join(", ") || "(no http routes)"}`,
+            from: gws.find((g) => routes.some((r) => r.kind === "Gateway" && r.name === g)),
+        });
+    }
+    return { loadBalancers, gateways, routes };
+}
+
+function k8sName(r: PlanResource): string {
+    return `${r.inputs.metadata?.namespace ?? "default"}/${r.inputs.metadata?.name ?? r.name}`;
+}
+
+function cmp(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}

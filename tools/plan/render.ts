@@ -1,0 +1,123 @@
+// Text and Mermaid renderings of the plan. Pure functions of the model, so the README's diagram,
+// the JSON output and `--format mermaid` can never disagree.
+import type { ComponentNode, LoadBalancerHop, TrafficPath } from "./model";
+
+const LB_KIND: Record<string, string> = { network: "NLB", application: "ALB", gateway: "GWLB" };
+
+function lbTitle(lb: LoadBalancerHop): string {
+    return `${LB_KIND[lb.kind] ?? "LB"} ${lb.name}`;
+}
+
+function lbDetail(lb: LoadBalancerHop): string {
+    const parts: string[] = [lb.kind, lb.scheme];
+    if (lb.crossZone !== undefined) parts.push(`cross-zone ${lb.crossZone ? "on" : "off"}`);
+    return parts.join(", ");
+}
+
+/** Layer of a load balancer kind: an NLB forwards TCP (L4), an ALB terminates HTTP (L7). */
+function layer(kind: string): string {
+    return kind === "network" ? "L4" : kind === "application" ? "L7" : "L3";
+}
+
+export function componentLines(nodes: ComponentNode[], unparented: ComponentNode): string[] {
+    const lines: string[] = [];
+    const walk = (n: ComponentNode, depth: number) => {
+        const pad = "  ".repeat(depth);
+        lines.push(`${pad}${n.name}  (${n.type}, ${n.total} resources)`);
+        for (const t of n.types) lines.push(`${pad}  ${String(t.count).padStart(3)}  ${t.type}`);
+        for (const c of n.components) walk(c, depth + 1);
+    };
+    for (const n of nodes) walk(n, 1);
+    if (unparented.types.length) {
+        lines.push(`  (top level, no component)`);
+        for (const t of unparented.types) lines.push(`    ${String(t.count).padStart(3)}  ${t.type}`);
+    }
+    return lines;
+}
+
+export function pathLines(path: TrafficPath): string[] {
+    const lines: string[] = ["  Client"];
+    if (path.loadBalancers.length === 0) lines.push("  (no load balancer in this stack)");
+    for (const lb of path.loadBalancers) {
+        lines.push(`  -> ${lbTitle(lb)} (${lbDetail(lb)}) [${layer(lb.kind)}]`);
+        for (const l of lb.listeners) {
+            lines.push(`     -> listener ${l.protocol ?? "?"}:${l.port ?? "?"} (${l.name})`);
+            for (const tg of l.targetGroups) {
+                lines.push(
+                    `        -> target group ${tg.name} (${tg.targetType}, ${tg.protocol ?? "?"}:${tg.port ?? "?"}, health check ${tg.healthCheck ?? "none"})`,
+                );
+                for (const b of tg.bindings) {
+                    lines.push(
+                        `           -> TargetGroupBinding ${b.namespace ?? "default"}/${b.name} -> Service ${b.namespace ?? "default"}/${b.service ?? "?"}:${b.port ?? "?"}`,
+                    );
+                }
+            }
+        }
+    }
+    for (const g of path.gateways) {
+        lines.push(`  -> Istio gateway Service ${g.service} [L7] (${g.source})`);
+        for (const r of path.routes.filter((x) => x.kind === "Gateway" && x.from === g.service)) {
+            lines.push(`     -> Gateway ${r.name} (${r.detail})`);
+            for (const vs of path.routes.filter((x) => x.kind === "VirtualService" && x.from === r.name)) {
+                lines.push(`        -> VirtualService ${vs.name}: ${vs.detail}`);
+            }
+        }
+    }
+    const unattached = path.routes.filter(
+        (r) =>
+            (r.kind === "Gateway" && !path.gateways.some((g) => g.service === r.from)) ||
+            (r.kind === "VirtualService" &&
+                !path.routes.some((g) => g.kind === "Gateway" && g.name === r.from)),
+    );
+    for (const r of unattached) lines.push(`  (not on the path above) ${r.kind} ${r.name}: ${r.detail}`);
+    return lines;
+}
+
+/** Mermaid label text: quotes would end the label, so they are replaced. */
+function label(text: string): string {
+    return `"${text.replace(/"/g, "'")}"`;
+}
+
+/** The traffic path as a Mermaid flowchart (left to right). */
+export function mermaid(path: TrafficPath): string {
+    const out: string[] = ["flowchart LR", `    client([${label("Client")}])`];
+    const edge = (a: string, b: string, text?: string) =>
+        out.push(text ? `    ${a} -->|${label(text)}| ${b}` : `    ${a} --> ${b}`);
+    const gatewayId = new Map(path.gateways.map((g, i) => [g.service, `gw${i}`]));
+    path.loadBalancers.forEach((lb, i) => {
+        const lbId = `lb${i}`;
+        out.push(`    ${lbId}[${label(`${lbTitle(lb)} (${layer(lb.kind)})<br/>${lbDetail(lb)}`)}]`);
+        edge("client", lbId);
+        lb.listeners.forEach((l, j) => {
+            const lId = `${lbId}_l${j}`;
+            out.push(`    ${lId}[${label(`listener ${l.protocol ?? "?"}:${l.port ?? "?"}`)}]`);
+            edge(lbId, lId);
+            l.targetGroups.forEach((tg, k) => {
+                const tgId = `${lId}_tg${k}`;
+                out.push(
+                    `    ${tgId}[${label(`target group ${tg.name}<br/>${tg.targetType}, ${tg.protocol ?? "?"}:${tg.port ?? "?"}<br/>health ${tg.healthCheck ?? "none"}`)}]`,
+                );
+                edge(lId, tgId);
+                for (const b of tg.bindings) {
+                    const gw = gatewayId.get(`${b.namespace ?? "default"}/${b.service}`);
+                    if (gw) edge(tgId, gw, `TargetGroupBinding :${b.port ?? "?"}`);
+                }
+            });
+        });
+    });
+    path.gateways.forEach((g, i) => {
+        out.push(`    gw${i}[${label(`Istio gateway ${g.service} (L7)<br/>${g.source}`)}]`);
+    });
+    const routeId = new Map<string, string>();
+    path.routes.forEach((r, i) => {
+        const id = `${r.kind === "Gateway" ? "igw" : "vs"}${i}`;
+        routeId.set(`${r.kind}:${r.name}`, id);
+        out.push(`    ${id}[${label(`${r.kind} ${r.name}<br/>${r.detail}`)}]`);
+    });
+    for (const r of path.routes) {
+        const id = routeId.get(`${r.kind}:${r.name}`)!;
+        const from = r.kind === "Gateway" ? gatewayId.get(r.from ?? "") : routeId.get(`Gateway:${r.from}`);
+        if (from) edge(from, id);
+    }
+    return `${out.join("\n")}\n`;
+}
