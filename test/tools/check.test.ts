@@ -22,21 +22,24 @@ function mandatory(r: RunResult): JsonReport["violations"] {
     return (JSON.parse(r.stdout) as JsonReport).violations.filter((v) => v.enforcementLevel === "mandatory");
 }
 
+// Three real processes: exit 1 on manifests + preview JSON together, exit 0 on a stack export, exit
+// 2 on a broken file. Started when mocha loads this file, so that they run on the second core while
+// the rest of the suite runs in mocha's own process.
+const spawned = Promise.all([
+    spawnTool("tools/check.ts", [
+        "--format",
+        "json",
+        f("manifests/alb-ingress-to-gateway.yaml"),
+        f("preview-unknown-arns.json"),
+    ]),
+    spawnTool("tools/check.ts", [f("export-nlb-clean.json")]),
+    spawnTool("tools/check.ts", [f("bad/malformed.yaml")]),
+]);
+
 describe("npm run check (spawned)", () => {
-    // Three real processes, two at a time: exit 1 on manifests + preview JSON together, exit 0 on a
-    // stack export, exit 2 on a broken file.
     let chain: RunResult, clean: RunResult, broken: RunResult;
     before(async () => {
-        [chain, clean, broken] = await Promise.all([
-            spawnTool("tools/check.ts", [
-                "--format",
-                "json",
-                f("manifests/alb-ingress-to-gateway.yaml"),
-                f("preview-unknown-arns.json"),
-            ]),
-            spawnTool("tools/check.ts", [f("export-nlb-clean.json")]),
-            spawnTool("tools/check.ts", [f("bad/malformed.yaml")]),
-        ]);
+        [chain, clean, broken] = await spawned;
     });
 
     it("exits 1 and names both chains when a manifest and a preview with unknown ARNs have one each", () => {
@@ -124,6 +127,46 @@ describe("npm run check (in-process)", () => {
             );
         });
 
+        it("reads `kubectl get -o json` output (a JSON List with status fields)", async () => {
+            const r = await check("--format", "json", f("kubectl/get-all.json"));
+            assert.equal(r.code, 1);
+            assert.deepEqual(
+                mandatory(r).map((v) => v.resource),
+                ["Ingress/ingress/api"],
+            );
+        });
+
+        it("reads typed lists from the API (ServiceList items carry no kind)", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-list-"));
+            try {
+                const file = path.join(dir, "lists.yaml");
+                fs.writeFileSync(
+                    file,
+                    [
+                        "apiVersion: v1",
+                        "kind: ServiceList",
+                        "items:",
+                        "  - metadata: {name: edge-gw, namespace: edge, labels: {istio: ingressgateway}}",
+                        "    spec: {selector: {istio: ingressgateway}}",
+                        "---",
+                        "apiVersion: networking.k8s.io/v1",
+                        "kind: IngressList",
+                        "items:",
+                        "  - metadata: {name: edge, namespace: edge}",
+                        "    spec: {ingressClassName: alb, defaultBackend: {service: {name: edge-gw, port: {number: 80}}}}",
+                    ].join("\n"),
+                );
+                const r = await check("--format", "json", file);
+                assert.equal(r.code, 1, r.stderr);
+                assert.deepEqual(
+                    mandatory(r).map((v) => v.resource),
+                    ["Ingress/edge/edge"],
+                );
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+
         it("walks a directory and reports each chain once", async () => {
             const r = await check("--format", "json", f("manifests"));
             assert.equal(r.code, 1);
@@ -145,6 +188,23 @@ describe("npm run check (in-process)", () => {
                 'kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding "gateway-https"',
             ]) {
                 assert.ok(r.stdout.includes(`-> ${hop}`), `missing hop ${hop}`);
+            }
+        });
+
+        it("skips a replaced resource's old copy pending deletion (delete: true), as the engine does", async () => {
+            const doc = JSON.parse(fs.readFileSync(f("export-alb-chain.json"), "utf8"));
+            const alb = doc.deployment.resources.find(
+                (x: any) => x.type === "aws:lb/loadBalancer:LoadBalancer",
+            );
+            doc.deployment.resources.push({ ...alb, delete: true, outputs: { loadBalancerType: "network" } });
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-export-"));
+            try {
+                fs.writeFileSync(path.join(dir, "export.json"), JSON.stringify(doc));
+                const r = await check("--format", "json", path.join(dir, "export.json"));
+                assert.equal(r.code, 1);
+                assert.equal(JSON.parse(r.stdout).resources, 6);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
             }
         });
 

@@ -1,6 +1,7 @@
 // Runs the real tools as users do (a separate Node process through tsx, from the repo root), at most
-// two at a time: each process costs about a second of CPU on a 2-core machine, and the suite has a
-// time budget. Also an in-process runner for main(argv, io), used for the many cheap cases.
+// two at a time: each process costs one to two seconds of CPU on a 2-core machine. The test files
+// start their processes when mocha loads them, so they run beside the in-process tests (measured:
+// two at a time finishes the whole suite sooner than one, three is no faster). Also an in-process runner for main(argv, io), used for the many cheap cases.
 import { execFile } from "child_process";
 import * as path from "path";
 import type { CliIO } from "../../tools/lib/cli";
