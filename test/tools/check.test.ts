@@ -246,6 +246,15 @@ describe("npm run check (in-process)", () => {
         });
     });
 
+    it("--help prints the usage and exits 0", async () => {
+        const r = await check("--help");
+        assert.equal(r.code, 0);
+        assert.match(
+            r.stdout,
+            /^usage: npm run --silent check -- \[--format text\|json\] \[--config FILE\] PATH\.\.\./,
+        );
+    });
+
     describe("bad usage and bad input: exit 2, the file named, nothing on stdout", () => {
         let tmp: string;
         before(() => {

@@ -172,7 +172,11 @@ function checkReferences(file: string, what: string, resources: StackResource[])
             if (!urns.has(urn)) {
                 throw new InputError(
                     file,
-                    `truncated ${what}: ${r.urn} has ${field} ${urn}, which is not in the file; export the whole stack`,
+                    `truncated ${what}: ${r.urn} has ${field} ${urn}, which is not in the file; ${
+                        what === "preview"
+                            ? "use the full `pulumi preview --json` output (not --changes-only, which leaves unchanged resources out)"
+                            : "export the whole stack"
+                    }`,
                 );
             }
         }
