@@ -1,0 +1,54 @@
+// The README's configuration table is generated from CONFIG_SCHEMA (which a config test keeps equal
+// to Pulumi.yaml), so the reference users read cannot drift from what the program accepts.
+// To refresh it after changing the schema: UPDATE_README=1 npx mocha test/docs/readme.test.ts
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { CONFIG_SCHEMA, PROJECT } from "../../components/config";
+
+const README = path.join(__dirname, "..", "..", "README.md");
+const START = "<!-- config:table -->";
+const END = "<!-- /config:table -->";
+
+/** Renders the config reference as a Markdown table, one row per declared key. */
+export function renderConfigTable(): string {
+    const cell = (v: unknown) => (v === "" ? '`""`' : `\`${JSON.stringify(v)}\``).replace(/\|/g, "\\|");
+    const rows = Object.entries(CONFIG_SCHEMA).map(
+        ([key, spec]) =>
+            `| \`${PROJECT}:${key}\` | ${spec.type} | ${cell(spec.default)} | ${spec.description} |`,
+    );
+    return ["| key | type | default | description |", "|---|---|---|---|", ...rows].join("\n");
+}
+
+function block(text: string, start: string, end: string): { before: string; body: string; after: string } {
+    const i = text.indexOf(start);
+    const j = text.indexOf(end);
+    assert.ok(i >= 0 && j > i, `README.md must contain ${start} ... ${end}`);
+    return {
+        before: text.slice(0, i + start.length),
+        body: text.slice(i + start.length, j),
+        after: text.slice(j),
+    };
+}
+
+describe("README", () => {
+    it("config reference table equals the declared config schema", () => {
+        const text = fs.readFileSync(README, "utf8");
+        const { before, body, after } = block(text, START, END);
+        const expected = `\n${renderConfigTable()}\n`;
+        if (process.env.UPDATE_README === "1" && body !== expected) {
+            fs.writeFileSync(README, before + expected + after);
+            return;
+        }
+        assert.equal(body, expected, `README config table is stale; expected:\n${expected}`);
+    });
+
+    it("starts newcomers with the test command CI runs and the deploy command", () => {
+        const text = fs.readFileSync(README, "utf8");
+        assert.match(text, /^npm ci && npm test$/m);
+        assert.match(text, /^pulumi up --stack dev$/m);
+        const ci = fs.readFileSync(path.join(__dirname, "..", "..", ".ci", "run"), "utf8");
+        assert.match(ci, /^npm ci$/m);
+        assert.match(ci, /^npm test$/m);
+    });
+});
