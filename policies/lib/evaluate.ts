@@ -5,14 +5,13 @@
 // same enforcement-level resolution, and an UnknownValueError escaping a policy reported as the
 // engine's advisory "can't run policy ... during preview". The tests, the offline checker and the
 // benchmark all use this one implementation; a conformance test compares it with the engine's own code.
-import {
+import type {
     PolicyResource,
     ResourceValidationArgs,
     ResourceValidationPolicy,
     StackValidationPolicy,
-    unknownCheckingProxy,
-    UnknownValueError,
 } from "@pulumi/policy";
+import { unknownCheckingProxy, UnknownValueError } from "./unknowns";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, PACK_VERSION } from "./pack";
 import { checkSchema } from "./schema";
 import type { EnforcementLevel, PolicyPackConfig, StackResource, Violation } from "./types";

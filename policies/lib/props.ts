@@ -5,7 +5,7 @@
 // policy to an advisory "can't run policy during preview" message. Every read in this pack goes
 // through these helpers, which turn an unknown value into the `UNK` marker instead of throwing, so the
 // policies can decide conservatively.
-import { UnknownValueError } from "@pulumi/policy";
+import { UnknownValueError } from "./unknowns";
 
 /** Marker for a value that is unknown (at preview). */
 export const UNK: unique symbol = Symbol("unknown");

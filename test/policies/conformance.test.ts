@@ -134,3 +134,14 @@ describe("conformance with @pulumi/policy's analyzer (makeAnalyzeStackRpcFun)", 
         );
     });
 });
+
+describe("the unknown-value proxy the evaluator loads", () => {
+    it("is the very module @pulumi/policy exports, so UnknownValueError instances match the analyzer's", () => {
+        const pkg = require("@pulumi/policy");
+        const own = require("../../policies/lib/unknowns");
+        assert.equal(own.UnknownValueError, pkg.UnknownValueError);
+        assert.equal(own.unknownCheckingProxy, pkg.unknownCheckingProxy);
+        const props = own.unknownCheckingProxy({ arn: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
+        assert.throws(() => props.arn, pkg.UnknownValueError);
+    });
+});
