@@ -132,9 +132,7 @@ async function plan(
             `cannot read the stack config: ${(e as Error).message.split("\n")[0]}`,
         );
     }
-    const indexPath = path.join(ROOT, "index");
-    // Fresh: a program module runs its top level once per require.
-    const run = await harness.recordProgram(() => harness.requireFresh(indexPath), { stack, config });
+    const run = await harness.recordStack(stack, { config });
     const resources = run.resources;
     const violations = toReported(await evaluateStack(resources));
     const tree = componentTree(resources);

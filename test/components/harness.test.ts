@@ -4,8 +4,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { UNKNOWN } from "../../policies/lib/types";
-import { loadStackConfig, recordProgram, toStackExport } from "../harness/pulumiMocks";
-import { ROOT } from "./fixtures";
+import { loadStackConfig, PROJECT_ROOT, recordProgram, toStackExport } from "../harness/pulumiMocks";
 
 class Box extends pulumi.ComponentResource {
     constructor(name: string) {
@@ -96,7 +95,7 @@ describe("harness: recordProgram", () => {
     });
 
     it("loadStackConfig overlays the stack file on the Pulumi.yaml defaults", () => {
-        const cfg = loadStackConfig("dev", ROOT);
+        const cfg = loadStackConfig("dev", PROJECT_ROOT);
         assert.equal(cfg["aws:region"], "us-west-2");
         assert.equal(cfg["istio-eks-nlb:azCount"], 2); // stack file
         assert.equal(cfg["istio-eks-nlb:istioVersion"], "1.27.3"); // Pulumi.yaml default

@@ -1,8 +1,7 @@
 // The platform as recorded from index.ts for the dev stack (full run) and the prod stack (preview):
 // one NLB, its wiring to the gateway, ordering, security defaults and per-environment differences.
 import { strict as assert } from "assert";
-import { query, RecordedResource, RecordResult } from "../harness/pulumiMocks";
-import { recordStack } from "./fixtures";
+import { query, RecordedResource, recordStack, RecordResult } from "../harness/pulumiMocks";
 
 const T = {
     lb: "aws:lb/loadBalancer:LoadBalancer",
@@ -48,7 +47,7 @@ describe("platform (dev stack, full run; prod stack, preview)", () => {
 
     before(async () => {
         dev = await recordStack("dev");
-        prod = await recordStack("prod", {}, true);
+        prod = await recordStack("prod", { preview: true });
         rs = dev.resources;
     });
 

@@ -4,13 +4,14 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import {
     MOCK_EXISTING_VPC_CIDR,
+    PROJECT_ROOT,
     query,
     recordProgram,
+    recordStack,
     requireFresh,
     RecordResult,
 } from "../harness/pulumiMocks";
 import { ConfigError } from "../../components/config";
-import { recordStack, ROOT } from "./fixtures";
 
 describe("platform variants", () => {
     let run: RecordResult<Record<string, unknown>>;
@@ -27,7 +28,7 @@ describe("platform variants", () => {
     };
 
     before(async () => {
-        run = await recordStack("dev", existing);
+        run = await recordStack("dev", { overrides: existing });
     });
 
     it("an existing VPC is tagged, not created, and an internal NLB sits in its private subnets", () => {
@@ -80,7 +81,7 @@ describe("platform variants", () => {
         const { resources, result } = await recordProgram(
             () => {
                 try {
-                    return requireFresh(path.join(ROOT, "index.ts"));
+                    return requireFresh(path.join(PROJECT_ROOT, "index.ts"));
                 } catch (err) {
                     return err;
                 }

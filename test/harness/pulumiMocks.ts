@@ -2,11 +2,16 @@
 // registered resource (components and providers included) with its inputs, parent, dependencies
 // and property dependencies, and resolves the program's exported outputs. Used by the component
 // tests, the policy pack's integration tests and the offline tools (plain scripts, no mocha).
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackResource } from "../../policies/lib/types";
 import { UNKNOWN } from "../../policies/lib/types";
+import { fullKey, loadStackConfig, readProjectFile } from "./projectConfig";
 
 export { loadStackConfig } from "./projectConfig";
+
+/** The project root: Pulumi.yaml, the stack files and the program (index.ts). */
+export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
 /** One registered resource as recorded under mocks. `props` and `inputs` are the same object. */
 export interface RecordedResource extends StackResource {
@@ -331,7 +336,7 @@ async function runOnce<T>(program: () => T | Promise<T>, options: RecordOptions)
     const stack = options.stack ?? "dev";
     const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(options.config ?? {})) {
-        if (v !== undefined && v !== null) config[k.includes(":") ? k : `${project}:${k}`] = configString(v);
+        if (v !== undefined && v !== null) config[fullKey(project, k)] = configString(v);
     }
     const region = config["aws:region"] ?? MOCK_REGION_DEFAULT;
     // Replace (not merge) the whole config map, so nothing leaks from a previous run.
@@ -427,6 +432,40 @@ async function runOnce<T>(program: () => T | Promise<T>, options: RecordOptions)
         throw new Error(`recordProgram: registration of ${r.type} "${r.name}" failed`);
     }
     return { resources, result, outputs, secretOutputs };
+}
+
+/** Options of {@link recordStack}. */
+export interface RecordStackOptions {
+    /** The stack's config; default: Pulumi.yaml defaults overlaid with the project's Pulumi.<stack>.yaml. */
+    config?: Record<string, unknown>;
+    /** Values overriding that config; bare keys get the project namespace. */
+    overrides?: Record<string, unknown>;
+    /** Run as a preview: outputs the mock does not return are unknown. */
+    preview?: boolean;
+    /** Adds a user's own resources after index.ts has run, given its exports (e.g. an ALB in front). */
+    extend?: (exports: Record<string, any>) => void;
+}
+
+/**
+ * Records the project's program (index.ts) for `stack`, as `pulumi up` (or `preview`) would run it:
+ * the one way the component tests, the pack's integration test and `npm run plan` run the program.
+ */
+export function recordStack(
+    stack: string,
+    options: RecordStackOptions = {},
+): Promise<RecordResult<Record<string, any>>> {
+    const project = readProjectFile(PROJECT_ROOT).name;
+    const config = { ...(options.config ?? loadStackConfig(stack, PROJECT_ROOT)) };
+    for (const [k, v] of Object.entries(options.overrides ?? {})) config[fullKey(project, k)] = v;
+    return recordProgram(
+        () => {
+            // Fresh: a program module runs its top level once per require.
+            const exports = requireFresh<Record<string, any>>(path.join(PROJECT_ROOT, "index.ts"));
+            options.extend?.(exports);
+            return exports;
+        },
+        { project, stack, config, preview: options.preview },
+    );
 }
 
 /** A `pulumi stack export`-shaped document (version 3) of recorded resources. */

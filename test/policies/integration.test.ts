@@ -2,51 +2,38 @@
 // every recorded resource and its dependencies: zero mandatory violations, at a full run (dev) and at
 // preview (prod). The same program with an ALB put in front of its gateway is rejected, chain named.
 import { strict as assert } from "assert";
-import * as path from "path";
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
 import { evaluateStack } from "../../policies/lib/evaluate";
 import type { StackResource } from "../../policies/lib/types";
 import { NO_ALB_POLICY_NAME } from "../../policies/noAlbInFrontOfIstioGateway";
-import { loadStackConfig, recordProgram, requireFresh } from "../harness/pulumiMocks";
+import { recordStack } from "../harness/pulumiMocks";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-const INDEX = path.join(ROOT, "index.ts");
-
-async function record(stackName: string, preview: boolean, withAlb: boolean) {
-    const config = { ...loadStackConfig(stackName, ROOT) };
-    return recordProgram(
-        () => {
-            const exp = requireFresh(INDEX);
-            if (!withAlb) return exp;
-            // A user program that fronts the platform's gateway with an ALB (the anti-pattern).
-            const aws = require("@pulumi/aws");
-            const k8s = require("@pulumi/kubernetes");
-            const alb = new aws.lb.LoadBalancer("front-alb", { subnets: ["subnet-a", "subnet-b"] });
-            const tg = new aws.lb.TargetGroup("front-tg", {
-                port: 80,
-                protocol: "HTTP",
-                targetType: "ip",
-                vpcId: "vpc-1",
-            });
-            new aws.lb.Listener("front-https", {
-                loadBalancerArn: alb.arn,
-                port: 443,
-                protocol: "HTTPS",
-                defaultActions: [{ type: "forward", targetGroupArn: tg.arn }],
-            });
-            new k8s.apiextensions.CustomResource("front-tgb", {
-                apiVersion: "elbv2.k8s.aws/v1beta1",
-                kind: "TargetGroupBinding",
-                metadata: { name: "front-tgb", namespace: exp.gatewayNamespace },
-                spec: {
-                    serviceRef: { name: exp.gatewayServiceName, port: 80 },
-                    targetGroupARN: tg.arn,
-                    targetType: "ip",
-                },
-            });
-            return exp;
+/** A user program that fronts the platform's gateway with an ALB (the anti-pattern). */
+function albInFront(exp: Record<string, any>): void {
+    const alb = new aws.lb.LoadBalancer("front-alb", { subnets: ["subnet-a", "subnet-b"] });
+    const tg = new aws.lb.TargetGroup("front-tg", {
+        port: 80,
+        protocol: "HTTP",
+        targetType: "ip",
+        vpcId: "vpc-1",
+    });
+    new aws.lb.Listener("front-https", {
+        loadBalancerArn: alb.arn,
+        port: 443,
+        protocol: "HTTPS",
+        defaultActions: [{ type: "forward", targetGroupArn: tg.arn }],
+    });
+    new k8s.apiextensions.CustomResource("front-tgb", {
+        apiVersion: "elbv2.k8s.aws/v1beta1",
+        kind: "TargetGroupBinding",
+        metadata: { name: "front-tgb", namespace: exp.gatewayNamespace },
+        spec: {
+            serviceRef: { name: exp.gatewayServiceName, port: 80 },
+            targetGroupARN: tg.arn,
+            targetType: "ip",
         },
-        { stack: stackName, config, preview },
-    );
+    });
 }
 
 describe("integration: the platform under mocks through the policy pack", function () {
@@ -61,7 +48,7 @@ describe("integration: the platform under mocks through the policy pack", functi
         let platform: StackResource[];
         before(async () => {
             // One recording per stack: the platform alone is the recording minus the user's front-* resources.
-            withAlb = (await record(stackName, preview, true)).resources;
+            withAlb = (await recordStack(stackName, { preview, extend: albInFront })).resources;
             platform = withAlb.filter((r) => !r.name.startsWith("front-"));
             assert.equal(withAlb.length - platform.length, 4);
         });
