@@ -175,7 +175,7 @@ const DEFAULT_OPTS = {
 };
 
 /** The resolved resource objects the engine hands `validateStack`, built once per stack. */
-function resolveResources(resources: StackResource[]): PolicyResource[] {
+export function resolveResources(resources: StackResource[]): PolicyResource[] {
     const out: PolicyResource[] = new Array(resources.length);
     const byUrn = new Map<string, PolicyResource>();
     for (let i = 0; i < resources.length; i++) {

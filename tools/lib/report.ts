@@ -27,7 +27,8 @@ export function toReported(violations: Violation[], labels?: Map<string, string>
     );
 }
 
-function cmp(a: string, b: string): number {
+/** Code-point order of two strings (stable across locales, unlike localeCompare). */
+export function cmp(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 

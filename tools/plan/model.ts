@@ -2,18 +2,19 @@
 // with type counts, and the ingress traffic path. The path is read from the same links the engine
 // records (propertyDependencies, falling back to dependencies) and from Kubernetes names, never from
 // ARNs, so it shows what the program wires, not what the mocks happened to return.
+// The links are the pack's own (policies/lib/graph.ts StackIndex over the engine-shaped resources),
+// so the plan and the policies can never disagree on what is wired to what.
 // Policy verdicts are not computed here: they come from the pack's evaluator (tools/plan.ts).
+import type { PolicyResource } from "@pulumi/policy";
+import { resolveResources } from "../../policies/lib/evaluate";
+import { StackIndex } from "../../policies/lib/graph";
+import type { StackResource } from "../../policies/lib/types";
+import { cmp } from "../lib/report";
 
 /** The recorded-resource fields the plan reads (RecordedResource of test/harness/pulumiMocks.ts). */
-export interface PlanResource {
-    urn: string;
-    type: string;
-    name: string;
+export interface PlanResource extends StackResource {
     custom: boolean;
     inputs: Record<string, any>;
-    parent?: string;
-    dependencies?: string[];
-    propertyDependencies?: Record<string, string[]>;
 }
 
 export interface ComponentNode {
@@ -68,12 +69,6 @@ export interface TrafficPath {
     routes: RouteHop[];
 }
 
-const LB = /^aws:(?:lb|alb)\/loadBalancer:LoadBalancer$/;
-const LISTENER = /^aws:(?:lb|alb)\/listener:Listener$/;
-const TARGET_GROUP = /^aws:(?:lb|alb)\/targetGroup:TargetGroup$/;
-const TGB = /^kubernetes:elbv2\.k8s\.aws\/(?:v1beta1|v1):TargetGroupBinding$/;
-const SERVICE = "kubernetes:core/v1:Service";
-const HELM_CHART = /^kubernetes:helm\.sh\/v[34]:(?:Chart|Release)$/;
 const ISTIO_GATEWAY = /^kubernetes:networking\.istio\.io\/(?:v1|v1beta1|v1alpha3):Gateway$/;
 const VIRTUAL_SERVICE = /^kubernetes:networking\.istio\.io\/(?:v1|v1beta1|v1alpha3):VirtualService$/;
 
@@ -129,46 +124,44 @@ export function countByType(resources: PlanResource[]): Record<string, number> {
 
 /** The ingress path: load balancers -> listeners -> target groups -> bindings -> gateway -> routes. */
 export function trafficPath(resources: PlanResource[]): TrafficPath {
-    const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    const linked = (r: PlanResource, key: string, type: RegExp): PlanResource[] => {
-        const pd = r.propertyDependencies ?? {};
-        const urns = Object.prototype.hasOwnProperty.call(pd, key) ? pd[key] : (r.dependencies ?? []);
-        return urns.map((u) => byUrn.get(u)).filter((d): d is PlanResource => !!d && type.test(d.type));
-    };
+    const own = new Map(resources.map((r) => [r.urn, r]));
+    const ix = new StackIndex(resolveResources(resources));
+    // The index links the engine-shaped objects; the plan prints the recorded inputs.
+    const rec = (r: PolicyResource): PlanResource => own.get(r.urn)!;
     const of = (type: RegExp) => resources.filter((r) => type.test(r.type));
-    const listeners = of(LISTENER);
-    const bindings = of(TGB);
     const gatewayKeys = new Set<string>();
 
-    const loadBalancers: LoadBalancerHop[] = of(LB).map((lb) => ({
-        name: lb.name,
-        kind: lb.inputs.loadBalancerType ?? "application",
-        scheme: lb.inputs.internal === true ? "internal" : "internet-facing",
-        crossZone:
-            typeof lb.inputs.enableCrossZoneLoadBalancing === "boolean"
-                ? lb.inputs.enableCrossZoneLoadBalancing
-                : undefined,
-        listeners: listeners
-            .filter((l) => linked(l, "loadBalancerArn", LB).includes(lb))
-            .sort((a, b) => (a.inputs.port ?? 0) - (b.inputs.port ?? 0))
-            .map((l) => ({
-                name: l.name,
-                protocol: l.inputs.protocol,
-                port: l.inputs.port,
-                targetGroups: linked(l, "defaultActions", TARGET_GROUP).map((tg) => {
-                    const hc = tg.inputs.healthCheck ?? {};
-                    return {
-                        name: tg.name,
-                        protocol: tg.inputs.protocol,
-                        port: tg.inputs.port,
-                        targetType: tg.inputs.targetType ?? "instance",
-                        healthCheck:
-                            hc.enabled === false || (!hc.protocol && !hc.port && !hc.path)
-                                ? undefined
-                                : `${hc.protocol ?? "TCP"}:${hc.port ?? "traffic-port"}${hc.path ?? ""}`,
-                        bindings: bindings
-                            .filter((b) => linked(b, "spec", TARGET_GROUP).includes(tg))
-                            .map((b) => {
+    const loadBalancers: LoadBalancerHop[] = ix.list("lb").map((lbRes) => {
+        const lb = rec(lbRes);
+        return {
+            name: lb.name,
+            kind: lb.inputs.loadBalancerType ?? "application",
+            scheme: lb.inputs.internal === true ? "internal" : "internet-facing",
+            crossZone:
+                typeof lb.inputs.enableCrossZoneLoadBalancing === "boolean"
+                    ? lb.inputs.enableCrossZoneLoadBalancing
+                    : undefined,
+            listeners: (ix.listenersByLb.get(lbRes) ?? [])
+                .map((lRes) => ({ lRes, l: rec(lRes) }))
+                .sort((a, b) => (a.l.inputs.port ?? 0) - (b.l.inputs.port ?? 0))
+                .map(({ lRes, l }) => ({
+                    name: l.name,
+                    protocol: l.inputs.protocol,
+                    port: l.inputs.port,
+                    targetGroups: ix.linked(lRes, ["defaultActions"], "targetGroup").map((tgRes) => {
+                        const tg = rec(tgRes);
+                        const hc = tg.inputs.healthCheck ?? {};
+                        return {
+                            name: tg.name,
+                            protocol: tg.inputs.protocol,
+                            port: tg.inputs.port,
+                            targetType: tg.inputs.targetType ?? "instance",
+                            healthCheck:
+                                hc.enabled === false || (!hc.protocol && !hc.port && !hc.path)
+                                    ? undefined
+                                    : `${hc.protocol ?? "TCP"}:${hc.port ?? "traffic-port"}${hc.path ?? ""}`,
+                            bindings: (ix.tgbsByTg.get(tgRes) ?? []).map((bRes) => {
+                                const b = rec(bRes);
                                 const ns = b.inputs.metadata?.namespace;
                                 const ref = b.inputs.spec?.serviceRef ?? {};
                                 if (ref.name) gatewayKeys.add(`${ns ?? "default"}/${ref.name}`);
@@ -179,21 +172,23 @@ export function trafficPath(resources: PlanResource[]): TrafficPath {
                                     port: ref.port,
                                 };
                             }),
-                    };
-                }),
-            })),
-    }));
+                        };
+                    }),
+                })),
+        };
+    });
 
     // The Service behind the bindings: declared, or rendered by a Helm chart named after it (under
     // mocks, chart children are not created, so the chart stands for it).
+    const charts = [...ix.list("helmRelease"), ...ix.list("helmChart")].map(rec);
     const gateways: GatewayHop[] = [...gatewayKeys].sort().map((key) => {
         const [ns, name] = key.split("/");
-        const svc = of(new RegExp(`^${SERVICE.replace(/[/.]/g, "\\$&")}$`)).find(
-            (s) => s.inputs.metadata?.name === name && (s.inputs.metadata?.namespace ?? "default") === ns,
-        );
-        if (svc)
+        const svcRes = ix.servicesByKey.get(key)?.[0];
+        if (svcRes) {
+            const svc = rec(svcRes);
             return { service: key, source: `Service ${svc.name}`, labels: svc.inputs.metadata?.labels ?? {} };
-        const chart = of(HELM_CHART).find(
+        }
+        const chart = charts.find(
             (c) => (c.inputs.name ?? c.name) === name && (c.inputs.namespace ?? "default") === ns,
         );
         if (chart) {
@@ -247,8 +242,4 @@ export function trafficPath(resources: PlanResource[]): TrafficPath {
 
 function k8sName(r: PlanResource): string {
     return `${r.inputs.metadata?.namespace ?? "default"}/${r.inputs.metadata?.name ?? r.name}`;
-}
-
-function cmp(a: string, b: string): number {
-    return a < b ? -1 : a > b ? 1 : 0;
 }
