@@ -5,26 +5,15 @@
 // policy to an advisory "can't run policy during preview" message. Every read in this pack goes
 // through these helpers, which turn an unknown value into the `UNK` marker instead of throwing, so the
 // policies can decide conservatively.
-import { UnknownValueError } from "./unknowns";
+import { UNKNOWN_SENTINELS, UnknownValueError } from "./unknowns";
 
 /** Marker for a value that is unknown (at preview). */
 export const UNK: unique symbol = Symbol("unknown");
 export type Unk = typeof UNK;
 
-/** The sentinels @pulumi/policy uses for unknown values (string, number, bool, array, asset, archive, object). */
-const SENTINELS = new Set<string>([
-    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-    "030794c1-ac77-496b-92df-f27374a8bd58",
-    "e48ece36-62e2-4504-bad9-02848725956a",
-    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
-]);
-
 /** True for one of the engine's unknown sentinels (seen when props are not proxied, e.g. offline). */
 export function isUnknownSentinel(v: unknown): boolean {
-    return typeof v === "string" && SENTINELS.has(v);
+    return typeof v === "string" && UNKNOWN_SENTINELS.has(v);
 }
 
 function isUnknownError(e: unknown): boolean {

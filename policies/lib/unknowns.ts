@@ -4,10 +4,8 @@
 // about 0.7 s, into every offline `npm run check` that never needs them.
 import type * as policy from "@pulumi/policy";
 
-const proxy: Pick<
-    typeof policy,
-    "unknownCheckingProxy" | "UnknownValueError"
-> = require("@pulumi/policy/proxy");
+const proxy: Pick<typeof policy, "unknownCheckingProxy" | "UnknownValueError"> &
+    Record<`unknown${string}Value`, string> = require("@pulumi/policy/proxy");
 
 /** Wraps props so that reading an unknown value throws UnknownValueError, as in a real preview. */
 export const unknownCheckingProxy = proxy.unknownCheckingProxy;
@@ -15,3 +13,13 @@ export const unknownCheckingProxy = proxy.unknownCheckingProxy;
 export const UnknownValueError = proxy.UnknownValueError;
 /** Instance type of {@link UnknownValueError}. */
 export type UnknownValueError = InstanceType<typeof proxy.UnknownValueError>;
+
+/**
+ * The engine's unknown sentinels (string, number, boolean, array, asset, archive, object), as the proxy
+ * module defines them: seen as plain strings when props are read without the proxy.
+ */
+export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set(
+    ["String", "Number", "Boolean", "Array", "Asset", "Archive", "Object"].map(
+        (t) => proxy[`unknown${t}Value`],
+    ),
+);

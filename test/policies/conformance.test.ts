@@ -7,7 +7,7 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { policies } from "../../policies/policies";
 import { evaluateStack, PolicyList } from "../../policies/lib/evaluate";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, PACK_VERSION } from "../../policies/lib/pack";
-import type { StackResource, Violation } from "../../policies/lib/types";
+import { UNKNOWN, type StackResource, type Violation } from "../../policies/lib/types";
 import {
     makeNoAlbInFrontOfIstioGateway,
     NO_ALB_POLICY_NAME,
@@ -143,5 +143,8 @@ describe("the unknown-value proxy the evaluator loads", () => {
         assert.equal(own.unknownCheckingProxy, pkg.unknownCheckingProxy);
         const props = own.unknownCheckingProxy({ arn: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
         assert.throws(() => props.arn, pkg.UnknownValueError);
+        // Seven distinct sentinels, the string one among them being the contract's UNKNOWN.
+        assert.equal(own.UNKNOWN_SENTINELS.size, 7);
+        assert.ok(own.UNKNOWN_SENTINELS.has(UNKNOWN));
     });
 });
