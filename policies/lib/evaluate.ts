@@ -109,6 +109,8 @@ export function validatePolicyPackConfig(
 
 interface Effective {
     level: EnforcementLevel;
+    /** The level violations are reported at: remediate counts as mandatory (as in the analyzer). */
+    reportAs: "advisory" | "mandatory";
     config: Record<string, unknown>;
 }
 
@@ -133,7 +135,8 @@ function effective(
         allLevel ||
         p.enforcementLevel ||
         PACK_ENFORCEMENT_LEVEL) as EnforcementLevel;
-    return { level, config: withDefaults };
+    const reportAs = level === "remediate" ? "mandatory" : (level as "advisory" | "mandatory");
+    return { level, reportAs, config: withDefaults };
 }
 
 /** As @pulumi/policy's internal isResourcePolicy. */
@@ -228,26 +231,22 @@ function reporter(
     defaultUrn?: string,
 ) {
     return (message: any, urn?: string): void => {
-        if (message && typeof message === "object") {
-            const info = message;
-            const v: Violation = {
-                policyName: info.name || policyName,
-                enforcementLevel: info.enforcementLevel || level,
-                message: info.message || info.description || description,
-            };
-            const u = info.urn ?? defaultUrn;
-            if (u) v.urn = u;
-            out.push(v);
-        } else {
-            const v: Violation = {
-                policyName,
-                enforcementLevel: level,
-                message: message ? `${description}\n${message}` : description,
-            };
-            const u = urn ?? defaultUrn;
-            if (u) v.urn = u;
-            out.push(v);
-        }
+        // The analyzer also takes an object {name, message, urn, enforcementLevel, ...} (exemptions use it).
+        const info = message && typeof message === "object" ? message : undefined;
+        const v: Violation = info
+            ? {
+                  policyName: info.name || policyName,
+                  enforcementLevel: info.enforcementLevel || level,
+                  message: info.message || info.description || description,
+              }
+            : {
+                  policyName,
+                  enforcementLevel: level,
+                  message: message ? `${description}\n${message}` : description,
+              };
+        const u = (info ? info.urn : urn) ?? defaultUrn;
+        if (u) v.urn = u;
+        out.push(v);
     };
 }
 
@@ -283,7 +282,6 @@ export async function evaluateStack(
             for (const p of resourcePolicies) {
                 if (!p.validateResource) continue;
                 const e = eff.get(p)!;
-                const level = e.level === "remediate" ? "mandatory" : (e.level as "advisory" | "mandatory");
                 const validations = Array.isArray(p.validateResource)
                     ? p.validateResource
                     : [p.validateResource];
@@ -291,7 +289,7 @@ export async function evaluateStack(
                     const t = (p.validateResource as any).__pulumiType;
                     if (typeof t === "string" && t && t !== r.type) continue;
                 }
-                const report = reporter(p.name, p.description, level, out, r.urn);
+                const report = reporter(p.name, p.description, e.reportAs, out, r.urn);
                 for (const validation of validations) {
                     const props = unknownCheckingProxy(r.props ?? {});
                     const type = r.type;
@@ -323,11 +321,10 @@ export async function evaluateStack(
     for (const p of policies) {
         const e = eff.get(p)!;
         if (e.level === "disabled" || !isStackPolicy(p)) continue;
-        const level = e.level === "remediate" ? "mandatory" : (e.level as "advisory" | "mandatory");
         const t = (p.validateStack as any).__pulumiType;
         if (typeof t === "string" && t && !resources.some((r) => r.type === t)) continue;
         resolved ??= resolveResources(resources);
-        const report = reporter(p.name, p.description, level, out);
+        const report = reporter(p.name, p.description, e.reportAs, out);
         try {
             await Promise.resolve(
                 p.validateStack(
