@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readSettings } from "./components/config";
 import { IstioEksPlatform } from "./components/platform";
 
-const settings = readSettings(new pulumi.Config(), {
+const settings = readSettings(pulumi.runtime.allConfig(), {
     stack: pulumi.getStack(),
     region: new pulumi.Config("aws").get("region"),
 });

@@ -3,9 +3,12 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import {
-    CONFIG_SCHEMA,
+    CONFIG_CONCERNS,
     ConfigError,
+    DECLARED_SCHEMA,
     computeDrainTiming,
+    loadDeclaredSchema,
+    nearestKey,
     readSettings,
     subnetCidrs,
 } from "../../components/config";
@@ -14,18 +17,18 @@ import { readProjectFile } from "../harness/projectConfig";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-/** A getter over bare keys with JSON encoding for non-strings, like the CLI's config. */
-function getter(values: Record<string, unknown>) {
-    return {
-        get: (key: string) => {
-            const v = values[key];
-            return v === undefined ? undefined : typeof v === "string" ? v : JSON.stringify(v);
-        },
-    };
+/** The CLI's config map (full keys, raw strings; non-strings JSON-encoded) from bare keys. */
+function allConfig(values: Record<string, unknown>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(values)) {
+        const full = k.includes(":") ? k : `istio-eks-nlb:${k}`;
+        out[full] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    return out;
 }
 
 const read = (values: Record<string, unknown>, region: string | undefined = "us-west-2") =>
-    readSettings(getter(values), { stack: "dev", region });
+    readSettings(allConfig(values), { stack: "dev", region });
 
 function rejects(values: Record<string, unknown>, message: string, region?: string): void {
     assert.throws(
@@ -217,6 +220,19 @@ describe("config validation", () => {
     it("rejects a missing aws:region", () =>
         rejects({}, 'Invalid config "aws:region": (unset) must be set, e.g. us-west-2', ""));
 
+    it("rejects an undeclared key in the project namespace, naming the nearest declared key", () =>
+        rejects(
+            { nlbSchme: "internal" },
+            'Unknown config "istio-eks-nlb:nlbSchme": not declared in Pulumi.yaml; did you mean "istio-eks-nlb:nlbScheme"? Remove it with `pulumi config rm nlbSchme` or see the README\'s configuration table for every key.',
+        ));
+
+    it("matches typos case-insensitively and ignores other namespaces", () => {
+        assert.equal(nearestKey("AZCOUNT", Object.keys(DECLARED_SCHEMA)), "azCount");
+        assert.equal(nearestKey("gatewayReplica", Object.keys(DECLARED_SCHEMA)), "gatewayReplicas");
+        // aws:*, kubernetes:* and other providers' keys belong to those providers, not to us.
+        assert.equal(read({ "aws:profile": "dev", "kubernetes:context": "x" }).azCount, 3);
+    });
+
     it("accepts PPv2 from Istio 1.27.0 and an existing VPC matching azCount", () => {
         const s = read({ ...EXISTING, clientIpMode: "proxyProtocolV2", istioVersion: "1.27.0" });
         assert.equal(s.clientIpMode, "proxyProtocolV2");
@@ -227,18 +243,47 @@ describe("config validation", () => {
 describe("config schema", () => {
     const project = readProjectFile(ROOT);
 
-    it("Pulumi.yaml declares exactly the keys the code reads, with the same type and default", () => {
+    it("Pulumi.yaml declares every key with a type, default and description", () => {
         assert.equal(project.name, "istio-eks-nlb");
-        assert.deepEqual(Object.keys(project.config).sort(), Object.keys(CONFIG_SCHEMA).sort());
-        for (const [key, spec] of Object.entries(CONFIG_SCHEMA)) {
-            const decl = project.config[key];
-            assert.equal(decl.type, spec.type, key);
-            assert.deepEqual(decl.default, spec.default, key);
+        for (const [key, decl] of Object.entries<any>(project.config)) {
+            assert.ok(["string", "integer", "boolean", "array"].includes(decl.type), `${key} type`);
+            if (decl.type === "array") assert.deepEqual(decl.items, { type: "string" }, `${key} items`);
             assert.ok(
                 typeof decl.description === "string" && decl.description.length > 10,
                 `${key} description`,
             );
         }
+        assert.deepEqual(Object.keys(DECLARED_SCHEMA), Object.keys(project.config));
+    });
+
+    it("each declared key is owned by exactly one config concern", () => {
+        const owners = new Map<string, number>();
+        for (const concern of CONFIG_CONCERNS) {
+            for (const key of concern.keys) {
+                assert.ok(key in DECLARED_SCHEMA, `concern key ${key} is not declared in Pulumi.yaml`);
+                owners.set(key, (owners.get(key) ?? 0) + 1);
+            }
+        }
+        for (const key of Object.keys(DECLARED_SCHEMA)) {
+            assert.equal(owners.get(key), 1, `${key} must be owned by exactly one concern`);
+        }
+    });
+
+    it("rejects a Pulumi.yaml key without a type, default or description, naming the file and key", () => {
+        const fs = require("fs") as typeof import("fs");
+        const os = require("os") as typeof import("os");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "schema-"));
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.yaml"),
+            "name: x\nruntime: nodejs\nconfig:\n  azCount:\n    type: integer\n    description: Number of AZs.\n",
+        );
+        assert.throws(
+            () => loadDeclaredSchema(dir),
+            (err: Error) =>
+                err instanceof ConfigError &&
+                err.message ===
+                    `${path.join(dir, "Pulumi.yaml")}: config key "azCount" must declare type (string|integer|boolean|array), default and description`,
+        );
     });
 
     for (const stack of ["dev", "prod"]) {
@@ -248,7 +293,7 @@ describe("config schema", () => {
             for (const [k, v] of Object.entries(cfg)) {
                 const [ns, key] = k.split(":");
                 if (ns === "istio-eks-nlb") {
-                    assert.ok(key in CONFIG_SCHEMA, `undeclared key ${k}`);
+                    assert.ok(key in DECLARED_SCHEMA, `undeclared key ${k}`);
                     bare[key] = v;
                 }
             }

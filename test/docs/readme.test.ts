@@ -1,10 +1,10 @@
-// The README's configuration table is generated from CONFIG_SCHEMA (which a config test keeps equal
-// to Pulumi.yaml), so the reference users read cannot drift from what the program accepts.
+// The README's configuration table is generated from Pulumi.yaml (the one declared config schema),
+// so the reference users read cannot drift from what the program accepts.
 // To refresh it after changing the schema: UPDATE_README=1 npx mocha test/docs/readme.test.ts
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { CONFIG_SCHEMA, PROJECT } from "../../components/config";
+import { DECLARED_SCHEMA, PROJECT } from "../../components/config";
 
 const README = path.join(__dirname, "..", "..", "README.md");
 const START = "<!-- config:table -->";
@@ -13,7 +13,7 @@ const END = "<!-- /config:table -->";
 /** Renders the config reference as a Markdown table, one row per declared key. */
 export function renderConfigTable(): string {
     const cell = (v: unknown) => (v === "" ? '`""`' : `\`${JSON.stringify(v)}\``).replace(/\|/g, "\\|");
-    const rows = Object.entries(CONFIG_SCHEMA).map(
+    const rows = Object.entries(DECLARED_SCHEMA).map(
         ([key, spec]) =>
             `| \`${PROJECT}:${key}\` | ${spec.type} | ${cell(spec.default)} | ${spec.description} |`,
     );

@@ -1,0 +1,90 @@
+// The one error shape for bad configuration and the generic validators every concern uses. Each
+// message names the full key, the bad value and what is allowed, so a user can fix it without
+// reading code; nothing is registered before validation passes.
+
+/** The project name: the config namespace of every declared key. */
+export const PROJECT = "istio-eks-nlb";
+
+/** The one error class thrown for any invalid configuration value. */
+export class ConfigError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ConfigError";
+    }
+}
+
+const fmt = (v: unknown): string => (v === undefined ? "(unset)" : (JSON.stringify(v) ?? String(v)));
+
+/** Builds the one error message shape: key, bad value, what is allowed. */
+export function configError(key: string, value: unknown, allowed: string): ConfigError {
+    const full = key.includes(":") ? key : `${PROJECT}:${key}`;
+    return new ConfigError(`Invalid config "${full}": ${fmt(value)} ${allowed}`);
+}
+
+/** IPv4 dotted quad to an unsigned 32-bit integer. */
+export function ipToInt(octets: number[]): number {
+    return ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+}
+
+/** True for a canonical IPv4 CIDR such as 10.0.0.0/16 (host bits must be zero). */
+export function isIpv4Cidr(value: string): boolean {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+    if (!m) return false;
+    const octets = m.slice(1, 5).map(Number);
+    const prefix = Number(m[5]);
+    if (octets.some((o) => o > 255) || prefix > 32) return false;
+    const ip = ipToInt(octets);
+    const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+    return (ip & ~mask) >>> 0 === 0;
+}
+
+/** Throws unless `value` is a canonical IPv4 CIDR. */
+export function validateCidr(key: string, value: string): void {
+    if (!isIpv4Cidr(value)) {
+        throw configError(key, value, "is not a valid IPv4 CIDR (like 10.0.0.0/16, host bits zero)");
+    }
+}
+
+/** Throws unless every element is a canonical IPv4 CIDR. */
+export function validateCidrList(key: string, values: string[]): void {
+    for (const v of values) validateCidr(key, v);
+}
+
+/** Throws unless `value` is an integer in [min, max]. */
+export function validateIntRange(key: string, value: number, min: number, max: number): void {
+    if (!Number.isInteger(value) || value < min || value > max) {
+        throw configError(key, value, `must be an integer from ${min} to ${max}`);
+    }
+}
+
+/** Throws unless value is one of `allowed`. */
+export function validateOneOf<T extends string>(key: string, value: string, allowed: readonly T[]): T {
+    if (!(allowed as readonly string[]).includes(value)) {
+        throw configError(key, value, `must be one of ${allowed.join("|")}`);
+    }
+    return value as T;
+}
+
+/** DNS-1123 label (namespaces, release names). */
+export function validateDnsLabel(key: string, value: string): void {
+    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) {
+        throw configError(key, value, "must be a DNS-1123 label (lowercase alphanumerics and '-', max 63)");
+    }
+}
+
+/** A Helm chart version pinned to x.y.z. */
+export function validateChartVersion(key: string, value: string): void {
+    if (!/^\d+\.\d+\.\d+$/.test(value)) {
+        throw configError(key, value, 'must be a pinned chart version "x.y.z" like "1.13.4"');
+    }
+}
+
+/** Compares `x.y.z` versions: negative, zero or positive like a sort comparator. */
+export function compareVersions(a: string, b: string): number {
+    const pa = a.split(".").map(Number);
+    const pb = b.split(".").map(Number);
+    for (let i = 0; i < 3; i++) {
+        if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+    }
+    return 0;
+}
