@@ -1,6 +1,6 @@
 // `npm run plan -- [--stack dev] [--format text|json|mermaid] [--out FILE]`
 // What the program would build, without AWS credentials or the Pulumi CLI: runs the root index.ts
-// under the test harness's mock recorder with the config of Pulumi.<stack>.yaml (one recorder for
+// under the shared mock recorder (tools/mocks/) with the config of Pulumi.<stack>.yaml (one recorder for
 // tests and tools), then prints the resources by component and type, the ingress traffic path and the
 // policy pack's verdicts (the same evaluator as `npm run check`). `--out FILE` writes the recorded
 // stack in `pulumi stack export` shape, which `npm run check` accepts.
@@ -8,7 +8,7 @@
 // invalid stack config (reported with the program's own message, as `pulumi up` prints it).
 import * as fs from "fs";
 import * as path from "path";
-import type { RecordedResource } from "../test/harness/pulumiMocks";
+import type { RecordedResource } from "./mocks/pulumiMocks";
 import { InputError } from "./inputs/errors";
 import { systemReason } from "./inputs/files";
 import { CliIO, EXIT_MANDATORY, EXIT_OK, EXIT_USAGE, oneOf, parseFlags, runMain } from "./lib/cli";
@@ -121,7 +121,7 @@ async function plan(
     configRoot: string,
 ): Promise<{ json: PlanReport; recorded: RecordedResource[] }> {
     // Loaded here, not at the top: usage errors should not pay for loading the Pulumi SDK.
-    const harness: typeof import("../test/harness/pulumiMocks") = require("../test/harness/pulumiMocks");
+    const harness: typeof import("./mocks/pulumiMocks") = require("./mocks/pulumiMocks");
     const { evaluateStack }: typeof import("../policies/lib/evaluate") = require("../policies/lib/evaluate");
     let config: Record<string, unknown>;
     try {
@@ -195,9 +195,7 @@ function renderText(r: PlanReport): string {
 }
 
 function writeExport(file: string, resources: RecordedResource[]): void {
-    const {
-        toStackExport,
-    }: typeof import("../test/harness/pulumiMocks") = require("../test/harness/pulumiMocks");
+    const { toStackExport }: typeof import("./mocks/pulumiMocks") = require("./mocks/pulumiMocks");
     try {
         fs.writeFileSync(file, `${JSON.stringify(toStackExport(resources), null, 2)}\n`);
     } catch (e) {

@@ -12,8 +12,8 @@ import {
     readSettings,
     subnetCidrs,
 } from "../../components/config";
-import { loadStackConfig } from "../harness/pulumiMocks";
-import { readProjectFile } from "../harness/projectConfig";
+import { loadStackConfig } from "../../tools/mocks/pulumiMocks";
+import { readProjectFile } from "../../tools/mocks/projectConfig";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 

@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { UNKNOWN } from "../../policies/lib/types";
-import { loadStackConfig, PROJECT_ROOT, recordProgram, toStackExport } from "../harness/pulumiMocks";
+import { loadStackConfig, PROJECT_ROOT, recordProgram, toStackExport } from "../../tools/mocks/pulumiMocks";
 
 class Box extends pulumi.ComponentResource {
     constructor(name: string) {

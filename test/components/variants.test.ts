@@ -10,7 +10,7 @@ import {
     recordStack,
     requireFresh,
     RecordResult,
-} from "../harness/pulumiMocks";
+} from "../../tools/mocks/pulumiMocks";
 import { ConfigError } from "../../components/config";
 
 describe("platform variants", () => {

@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { evaluateStack } from "../../policies/lib/evaluate";
 import type { StackResource } from "../../policies/lib/types";
 import { NO_ALB_POLICY_NAME } from "../../policies/noAlbInFrontOfIstioGateway";
-import { recordStack } from "../harness/pulumiMocks";
+import { recordStack } from "../../tools/mocks/pulumiMocks";
 
 /** A user program that fronts the platform's gateway with an ALB (the anti-pattern). */
 function albInFront(exp: Record<string, any>): void {

@@ -11,7 +11,7 @@ import { StackIndex } from "../../policies/lib/graph";
 import type { StackResource } from "../../policies/lib/types";
 import { cmp } from "../lib/report";
 
-/** The recorded-resource fields the plan reads (RecordedResource of test/harness/pulumiMocks.ts). */
+/** The recorded-resource fields the plan reads (RecordedResource of tools/mocks/pulumiMocks.ts). */
 export interface PlanResource extends StackResource {
     custom: boolean;
     inputs: Record<string, any>;

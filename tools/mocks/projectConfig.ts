@@ -1,0 +1,40 @@
+// Reads a stack's effective configuration the way the Pulumi CLI would hand it to the program:
+// the Pulumi.yaml declared defaults, overlaid with Pulumi.<stack>.yaml. Used by the offline tools
+// (`npm run plan`) and by tests, which run index.ts under mocks without the CLI.
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+
+/** Parsed Pulumi.yaml: project name and declared config (bare or namespaced keys). */
+export function readProjectFile(rootDir: string): { name: string; config: Record<string, any> } {
+    const doc = YAML.parse(fs.readFileSync(path.join(rootDir, "Pulumi.yaml"), "utf8")) ?? {};
+    return { name: String(doc.name), config: doc.config ?? {} };
+}
+
+/** Namespaces a key with the project name unless it already has a namespace (`aws:region`). */
+export function fullKey(project: string, key: string): string {
+    return key.includes(":") ? key : `${project}:${key}`;
+}
+
+/**
+ * The effective config of `stack`: Pulumi.yaml defaults overlaid with Pulumi.<stack>.yaml, keyed by
+ * full key (`istio-eks-nlb:azCount`, `aws:region`), values as typed YAML values (numbers, booleans,
+ * arrays). Secure (encrypted) values are passed through as their `{secure: ...}` objects.
+ */
+export function loadStackConfig(stack: string, rootDir: string): Record<string, unknown> {
+    const project = readProjectFile(rootDir);
+    const result: Record<string, unknown> = {};
+    for (const [key, decl] of Object.entries(project.config)) {
+        // A declared key is `{type, default, ...}`; a plain value is a project-level value.
+        const isDecl = decl !== null && typeof decl === "object" && !Array.isArray(decl) && "type" in decl;
+        if (isDecl && !("default" in decl)) continue;
+        result[fullKey(project.name, key)] = isDecl ? decl.default : decl;
+    }
+    const stackFile = path.join(rootDir, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(stackFile)) throw new Error(`no stack file ${stackFile}`);
+    const stackDoc = YAML.parse(fs.readFileSync(stackFile, "utf8")) ?? {};
+    for (const [key, value] of Object.entries(stackDoc.config ?? {})) {
+        result[fullKey(project.name, key)] = value;
+    }
+    return result;
+}
