@@ -121,17 +121,18 @@ export class Cluster extends pulumi.ComponentResource {
             { parent: this },
         );
         // The three AWS-managed policies EKS documents for nodes; pods get their own roles via IRSA.
-        [
+        const nodePolicies = [
             "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
             "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
             "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
-        ].forEach((policyArn, i) => {
-            new aws.iam.RolePolicyAttachment(
-                `${name}-node-policy-${i}`,
-                { role: nodeRole.name, policyArn },
-                { parent: this },
-            );
-        });
+        ].map(
+            (policyArn, i) =>
+                new aws.iam.RolePolicyAttachment(
+                    `${name}-node-policy-${i}`,
+                    { role: nodeRole.name, policyArn },
+                    { parent: this },
+                ),
+        );
 
         this.nodeSecurityGroupId = this.cluster.nodeSecurityGroupId;
         const launchTemplate = new aws.ec2.LaunchTemplate(
@@ -171,6 +172,10 @@ export class Cluster extends pulumi.ComponentResource {
             `${name}-nodes`,
             {
                 cluster: this.cluster,
+                // The control plane's version: with a custom launch template (no AMI in it) EKS picks
+                // the node AMI for this version, so raising kubernetesVersion upgrades the nodes too,
+                // after the control plane.
+                version: this.cluster.eksCluster.version,
                 nodeRole,
                 subnetIds: args.privateSubnetIds,
                 instanceTypes: args.instanceTypes,
@@ -185,7 +190,8 @@ export class Cluster extends pulumi.ComponentResource {
                 },
                 tags,
             },
-            { parent: this },
+            // Nodes without their policies never join (NodeCreationFailure): attach them first.
+            { parent: this, dependsOn: nodePolicies },
         );
 
         for (const { port, description } of ISTIO_CONTROL_PLANE_PORTS) {

@@ -49,6 +49,38 @@ export type GatewayValuesInput = Pick<
     | "numTrustedProxies"
 >;
 
+/** A PodDisruptionBudget body that can never block a node drain. */
+export interface DrainSafePdb {
+    /** One pod at a time: a drain always progresses, a rollout never loses more than one. */
+    maxUnavailable: 1;
+    /** Pods that are not ready can always be evicted, so one unhealthy pod cannot stall a drain. */
+    unhealthyPodEvictionPolicy: "AlwaysAllow";
+}
+
+/**
+ * The PDB for a workload running at least `minReplicas` pods, or undefined for none. One replica gets
+ * none: `minAvailable: 1` over it allows zero evictions (node-group upgrades fail with
+ * PodEvictionFailure, istio #12602) and `maxUnavailable: 1` over it protects nothing.
+ */
+export function drainSafePdb(minReplicas: number): DrainSafePdb | undefined {
+    return minReplicas >= 2 ? { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" } : undefined;
+}
+
+/** Values for the Istio `istiod` chart (root keys: the `pilot.*` prefix is legacy in 1.27). */
+export function istiodValues(args: Pick<IstioArgs, "istiodReplicas">): Record<string, unknown> {
+    const pdb = drainSafePdb(args.istiodReplicas);
+    return {
+        replicaCount: args.istiodReplicas,
+        autoscaleMin: args.istiodReplicas,
+        autoscaleMax: Math.max(5, args.istiodReplicas),
+        // The chart's default PDB is minAvailable: 1, rendered whenever this flag is on. Its template
+        // uses pdb.maxUnavailable (and ignores the default minAvailable) once that key is set.
+        global: { defaultPodDisruptionBudget: { enabled: pdb !== undefined } },
+        ...(pdb ? { pdb } : {}),
+        meshConfig: { accessLogFile: "/dev/stdout" },
+    };
+}
+
 /** Values for the Istio `gateway` chart (pure, so tests and policies can check them). */
 export function gatewayValues(args: GatewayValuesInput): Record<string, unknown> {
     const drain = computeDrainTiming(args.deregistrationDelay);
@@ -82,8 +114,8 @@ export function gatewayValues(args: GatewayValuesInput): Record<string, unknown>
                       targetCPUUtilizationPercentage: 70,
                   }
                 : { enabled: false },
-        // One replica cannot have a useful PDB (it would block every node drain).
-        podDisruptionBudget: ha ? { minAvailable: 1 } : {},
+        // `{}` renders no PDB (one replica).
+        podDisruptionBudget: drainSafePdb(args.gatewayReplicas) ?? {},
         topologySpreadConstraints: ha
             ? [
                   {
@@ -163,14 +195,7 @@ export class Istio extends pulumi.ComponentResource {
                 version: args.version,
                 repositoryOpts,
                 namespace: "istio-system",
-                values: {
-                    pilot: {
-                        replicaCount: args.istiodReplicas,
-                        autoscaleMin: args.istiodReplicas,
-                        autoscaleMax: Math.max(5, args.istiodReplicas),
-                    },
-                    meshConfig: { accessLogFile: "/dev/stdout" },
-                },
+                values: istiodValues(args),
             },
             { ...k8sOpts, dependsOn: [this.base] },
         );

@@ -4,7 +4,7 @@
 // least one subnet" (LBC #3051) even though our own NLB names its subnets explicitly.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { subnetCidrs } from "./config";
+import { configError, subnetCidrs } from "./config";
 
 /** Arguments of {@link Network}. */
 export interface NetworkArgs {
@@ -34,6 +34,21 @@ export function subnetTags(clusterName: string, role: "public" | "private"): Rec
     };
 }
 
+/**
+ * The first `azCount` zones of `zoneNames` (the region's zones that need no opt-in, in AWS order).
+ * Never wraps around: two subnets of one role in the same zone would defeat the point of azCount.
+ */
+export function selectZones(zoneNames: string[], azCount: number): string[] {
+    if (azCount > zoneNames.length) {
+        throw configError(
+            "azCount",
+            azCount,
+            `exceeds the availability zones of this region that need no opt-in: ${zoneNames.length} found (${zoneNames.join(", ") || "none"})`,
+        );
+    }
+    return zoneNames.slice(0, azCount);
+}
+
 /** A VPC with public and private subnets across `azCount` AZs, new or existing. */
 export class Network extends pulumi.ComponentResource {
     /** The VPC id. */
@@ -44,6 +59,12 @@ export class Network extends pulumi.ComponentResource {
     public readonly publicSubnetIds: pulumi.Output<string[]>;
     /** Private subnet ids, one per AZ. */
     public readonly privateSubnetIds: pulumi.Output<string[]>;
+    /**
+     * What makes the public subnets public: the internet gateway, the public default route and the
+     * route-table associations (new VPC only; empty for an existing VPC, whose routing exists).
+     * AWS rejects an internet-facing load balancer in a VPC without an attached internet gateway.
+     */
+    public readonly internetRouting: pulumi.Resource[];
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-eks-nlb:network:Network", name, {}, opts);
@@ -63,7 +84,9 @@ export class Network extends pulumi.ComponentResource {
                         new aws.ec2.Tag(
                             `${name}-${role}-${i}-${short}-tag`,
                             { resourceId: subnetId, key, value },
-                            parent,
+                            // Other clusters and load balancers may rely on these tags on shared
+                            // subnets: `pulumi destroy` forgets them instead of removing them.
+                            { parent: this, retainOnDelete: true },
                         );
                     }
                 });
@@ -72,14 +95,25 @@ export class Network extends pulumi.ComponentResource {
             this.vpcCidr = aws.ec2.getVpcOutput({ id: vpcId }, parent).cidrBlock;
             this.publicSubnetIds = pulumi.output(args.publicSubnetIds ?? []);
             this.privateSubnetIds = pulumi.output(args.privateSubnetIds ?? []);
+            this.internetRouting = [];
         } else {
             const tags = args.tags ?? {};
             const cidrs = subnetCidrs(args.vpcCidr, args.azCount);
-            const azs = aws.getAvailabilityZonesOutput({ state: "available" }, parent).names;
+            // Regular AZs only: Local and Wavelength Zones (opted-in) lack NLB and EKS support.
+            const azs = aws
+                .getAvailabilityZonesOutput(
+                    {
+                        state: "available",
+                        filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+                    },
+                    parent,
+                )
+                .names.apply((names) => selectZones(names, args.azCount));
             const vpc = new aws.ec2.Vpc(
                 `${name}-vpc`,
                 {
-                    cidrBlock: args.vpcCidr,
+                    // Waits for the zone check: too few zones fails here, before any network exists.
+                    cidrBlock: azs.apply(() => args.vpcCidr),
                     enableDnsHostnames: true, // EKS private endpoint and nodes need DNS hostnames
                     enableDnsSupport: true,
                     tags: { ...tags, Name: `${name}-vpc` },
@@ -96,18 +130,19 @@ export class Network extends pulumi.ComponentResource {
                 { vpcId: vpc.id, tags: { ...tags, Name: `${name}-public` } },
                 parent,
             );
-            new aws.ec2.Route(
+            const publicDefault = new aws.ec2.Route(
                 `${name}-public-default`,
                 { routeTableId: publicRt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id },
                 parent,
             );
+            const internetRouting: pulumi.Resource[] = [igw, publicDefault];
 
             const publicSubnets: aws.ec2.Subnet[] = [];
             const privateSubnets: aws.ec2.Subnet[] = [];
             const nats: aws.ec2.NatGateway[] = [];
             const natCount = args.natGateways === "perAz" ? args.azCount : 1;
             for (let i = 0; i < args.azCount; i++) {
-                const az = azs.apply((names) => names[i % names.length]);
+                const az = azs.apply((zones) => zones[i]);
                 const pub = new aws.ec2.Subnet(
                     `${name}-public-${i}`,
                     {
@@ -124,10 +159,12 @@ export class Network extends pulumi.ComponentResource {
                     },
                     parent,
                 );
-                new aws.ec2.RouteTableAssociation(
-                    `${name}-public-${i}-rta`,
-                    { subnetId: pub.id, routeTableId: publicRt.id },
-                    parent,
+                internetRouting.push(
+                    new aws.ec2.RouteTableAssociation(
+                        `${name}-public-${i}-rta`,
+                        { subnetId: pub.id, routeTableId: publicRt.id },
+                        parent,
+                    ),
                 );
                 publicSubnets.push(pub);
                 if (i < natCount) {
@@ -155,7 +192,7 @@ export class Network extends pulumi.ComponentResource {
                     {
                         vpcId: vpc.id,
                         cidrBlock: cidrs.private[i],
-                        availabilityZone: azs.apply((names) => names[i % names.length]),
+                        availabilityZone: azs.apply((zones) => zones[i]),
                         tags: {
                             ...tags,
                             Name: `${name}-private-${i}`,
@@ -190,6 +227,7 @@ export class Network extends pulumi.ComponentResource {
             this.vpcCidr = vpc.cidrBlock;
             this.publicSubnetIds = pulumi.all(publicSubnets.map((s) => s.id));
             this.privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
+            this.internetRouting = internetRouting;
         }
         this.registerOutputs({
             vpcId: this.vpcId,

@@ -22,6 +22,8 @@ export interface NlbArgs {
     deregistrationDelay: number;
     /** Client IP delivery: source-IP preservation or PROXY protocol v2. */
     clientIpMode: "preserveClientIp" | "proxyProtocolV2";
+    /** Resources the load balancer waits for (internet-facing: the internet gateway and public routes). */
+    waitFor?: pulumi.Input<pulumi.Resource>[];
     /** Tags for AWS resources. */
     tags?: Record<string, string>;
 }
@@ -92,7 +94,8 @@ export class Nlb extends pulumi.ComponentResource {
                 ipAddressType: "ipv4",
                 tags,
             },
-            { parent: this },
+            // Only network resources: the NLB still provisions while EKS is being created.
+            { parent: this, dependsOn: args.waitFor ?? [] },
         );
 
         const ppv2 = args.clientIpMode === "proxyProtocolV2";

@@ -68,6 +68,8 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                 deletionProtection: s.nlbDeletionProtection,
                 deregistrationDelay: s.nlbDeregistrationDelay,
                 clientIpMode: s.clientIpMode,
+                // "InvalidSubnet: VPC ... has no internet gateway" otherwise, on a first deploy.
+                waitFor: s.nlbScheme === "internet-facing" ? network.internetRouting : [],
                 tags,
             },
             parent,

@@ -69,7 +69,16 @@ export class TargetBinding extends pulumi.ComponentResource {
                             targetType: "ip",
                         },
                     },
-                    { parent: this, provider: args.provider, dependsOn: args.dependsOn },
+                    {
+                        parent: this,
+                        provider: args.provider,
+                        dependsOn: args.dependsOn,
+                        // The LBC webhook rejects any change to spec.targetGroupARN, so a replaced
+                        // target group (port, protocol or VPC change) needs a new binding, and the old
+                        // one must go first: both bind the same Service port under the same name.
+                        replaceOnChanges: ["spec.targetGroupARN"],
+                        deleteBeforeReplace: true,
+                    },
                 ),
         );
         this.registerOutputs({});

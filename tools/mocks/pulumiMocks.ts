@@ -24,6 +24,20 @@ export interface RecordedResource extends StackResource {
     outputs: Record<string, any>;
     /** The mock id (custom resources). */
     id?: string;
+    /** Resource options that shape updates and deletes, as the engine receives them. */
+    options: RecordedOptions;
+}
+
+/** The resource options a test can assert on (what `pulumi up` does on replace and destroy). */
+export interface RecordedOptions {
+    /** Input paths whose change forces a replacement (`replaceOnChanges`). */
+    replaceOnChanges: string[];
+    /** Delete the old resource before creating its replacement. */
+    deleteBeforeReplace: boolean;
+    /** Leave the cloud resource in place when Pulumi deletes it. */
+    retainOnDelete: boolean;
+    /** Input paths whose changes are ignored after creation. */
+    ignoreChanges: string[];
 }
 
 /** Options of {@link recordProgram}. */
@@ -250,14 +264,50 @@ function mockState(
     }
 }
 
+/** One zone as `DescribeAvailabilityZones` reports it. */
+export interface MockZone {
+    /** Zone name, e.g. `us-west-2a` or the Local Zone `us-west-2-lax-1a`. */
+    name: string;
+    /** Zone id, e.g. `usw2-az1`. */
+    zoneId: string;
+    /** `opt-in-not-required` (regular AZs), `opted-in` or `not-opted-in` (Local/Wavelength Zones). */
+    optInStatus: string;
+}
+
+/**
+ * The zones of a mocked region, sorted by name as AWS returns them. us-west-2 has four AZs and an
+ * opted-in Local Zone (which sorts first: `-` < `a`); us-west-1 has two AZs, like most accounts.
+ */
+export function mockZones(region: string): MockZone[] {
+    const code = region.replace(/^(\w\w)-(\w)\w*-(\d+)$/, "$1$2$3");
+    const letters = region === "us-west-1" ? ["a", "c"] : ["a", "b", "c", "d"];
+    const zones: MockZone[] = letters.map((l, i) => ({
+        name: `${region}${l}`,
+        zoneId: `${code}-az${i + 1}`,
+        optInStatus: "opt-in-not-required",
+    }));
+    if (region === "us-west-2") {
+        zones.push({ name: "us-west-2-lax-1a", zoneId: "usw2-lax1-az1", optInStatus: "opted-in" });
+        zones.push({ name: "us-west-2-phx-2a", zoneId: "usw2-phx2-az1", optInStatus: "not-opted-in" });
+    }
+    return zones.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** `aws.getAvailabilityZones`: honours `allAvailabilityZones` and the `opt-in-status` filter. */
+function availabilityZones(region: string, inputs: Record<string, any>): Record<string, any> {
+    let zones = mockZones(region).filter(
+        (z) => inputs.allAvailabilityZones || z.optInStatus !== "not-opted-in",
+    );
+    for (const f of (inputs.filters ?? []) as { name: string; values: string[] }[]) {
+        if (f.name === "opt-in-status") zones = zones.filter((z) => f.values.includes(z.optInStatus));
+    }
+    return { names: zones.map((z) => z.name), zoneIds: zones.map((z) => z.zoneId), id: region };
+}
+
 function mockCall(args: pulumi.runtime.MockCallArgs, region: string): Record<string, any> {
     switch (args.token) {
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
-            return {
-                names: ["a", "b", "c", "d"].map((s) => `${region}${s}`),
-                zoneIds: [1, 2, 3, 4].map((n) => `usw2-az${n}`),
-                id: region,
-            };
+            return availabilityZones(region, args.inputs);
         case "aws:ec2/getVpc:getVpc":
             return {
                 id: args.inputs.id,
@@ -374,6 +424,12 @@ async function runOnce<T>(program: () => T | Promise<T>, options: RecordOptions)
             inputs: {},
             props: {},
             outputs: {},
+            options: {
+                replaceOnChanges: req.getReplaceonchangesList(),
+                deleteBeforeReplace: req.getDeletebeforereplace(),
+                retainOnDelete: req.getRetainondelete() ?? false,
+                ignoreChanges: req.getIgnorechangesList(),
+            },
         };
         const key = `${record.type}::${record.name}::${resources.length}`;
         resources.push(record);
