@@ -297,7 +297,10 @@ describe("platform (dev stack, full run; prod stack, preview)", () => {
         assert.deepEqual(d.autoscaling, { enabled: false });
         assert.deepEqual(d.topologySpreadConstraints, []);
         assert.ok(p.replicaCount >= 2);
-        assert.deepEqual(p.podDisruptionBudget, { minAvailable: 1 });
+        assert.deepEqual(p.podDisruptionBudget, {
+            maxUnavailable: 1,
+            unhealthyPodEvictionPolicy: "AlwaysAllow",
+        });
         assert.equal(p.autoscaling.enabled, true);
         assert.equal(p.autoscaling.minReplicas, p.replicaCount);
         assert.ok(p.autoscaling.maxReplicas > p.replicaCount);

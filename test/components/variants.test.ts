@@ -60,6 +60,15 @@ describe("platform variants", () => {
         for (const i of sg.inputs.ingress) assert.deepEqual(i.cidrBlocks, [MOCK_EXISTING_VPC_CIDR]);
     });
 
+    it("adopted subnet tags are retained on destroy: other clusters may share these subnets (finding 10)", () => {
+        const tags = query.ofType(run.resources, "aws:ec2/tag:Tag");
+        assert.equal(tags.length, 8);
+        for (const t of tags) assert.equal(t.options.retainOnDelete, true, `${t.name} is removed on destroy`);
+        // Only the adopted tags: nothing the stack creates itself is left behind.
+        const retained = run.resources.filter((r) => r.options.retainOnDelete);
+        assert.deepEqual(retained, tags);
+    });
+
     it("proxy protocol v2 is on in the target groups and accepted by the gateway, status port included", () => {
         for (const tg of query.ofType(run.resources, "aws:lb/targetGroup:TargetGroup")) {
             assert.equal(tg.inputs.proxyProtocolV2, true);

@@ -1,0 +1,215 @@
+// Day-2 operations (issue 7), on the dev stack (full run) and the prod stack (preview): drains never
+// block, nodes follow the control plane, bindings follow their target group, an internet-facing NLB
+// waits for internet routing (not for EKS), and subnets land in distinct regular AZs.
+import { strict as assert } from "assert";
+import { mockZones, query, RecordedResource, recordStack, RecordResult } from "../../tools/mocks/pulumiMocks";
+import { drainSafePdb, gatewayValues, istiodValues } from "../../components/istio";
+import { selectZones } from "../../components/network";
+import { ConfigError } from "../../components/config";
+
+const CHART = "kubernetes:helm.sh/v4:Chart";
+const chartValues = (rs: RecordedResource[], chart: string): Record<string, any> => {
+    const found = rs.filter((r) => r.type === CHART && r.inputs.chart === chart);
+    assert.equal(found.length, 1, `one ${chart} chart`);
+    return found[0].inputs.values;
+};
+
+type Pdb = { minAvailable?: number; maxUnavailable?: number } | undefined;
+
+// What the pinned 1.27 charts render from these values (checked with `helm template` against
+// istio/istio 1.27.3: istio-discovery/templates/poddisruptionbudget.yaml, gateway/templates/...).
+/** istiod: a PDB whenever global.defaultPodDisruptionBudget.enabled (default true); pdb.minAvailable 1 by default. */
+function istiodRenderedPdb(values: Record<string, any>): Pdb {
+    if (values.global?.defaultPodDisruptionBudget?.enabled === false) return undefined;
+    const pdb = { minAvailable: 1, ...(values.pdb ?? {}) };
+    return "maxUnavailable" in pdb
+        ? { maxUnavailable: pdb.maxUnavailable }
+        : { minAvailable: pdb.minAvailable };
+}
+/** gateway: `podDisruptionBudget` verbatim, none when empty. */
+function gatewayRenderedPdb(values: Record<string, any>): Pdb {
+    const pdb = values.podDisruptionBudget ?? {};
+    return Object.keys(pdb).length === 0 ? undefined : pdb;
+}
+
+/** Evictions the disruption controller allows with `pods` healthy pods (Kubernetes' formula). */
+function disruptionsAllowed(pdb: Pdb, pods: number): number {
+    if (!pdb) return pods;
+    const desiredHealthy = pdb.maxUnavailable !== undefined ? pods - pdb.maxUnavailable : pdb.minAvailable!;
+    return Math.max(0, pods - desiredHealthy);
+}
+
+/** Every replica count a workload can run at: its HPA range, or its fixed count. */
+function replicaRange(min: number, max: number): number[] {
+    return Array.from({ length: max - min + 1 }, (_, i) => min + i);
+}
+
+function assertNeverBlocks(what: string, pdb: Pdb, counts: number[]): void {
+    assert.ok(counts.length > 0, `${what}: no replica counts`);
+    for (const n of counts) {
+        assert.ok(
+            disruptionsAllowed(pdb, n) >= 1,
+            `${what}: PDB ${JSON.stringify(pdb)} blocks a drain at ${n} pod(s)`,
+        );
+    }
+}
+
+describe("day 2 (dev stack, full run; prod stack, preview)", () => {
+    let dev: RecordResult<Record<string, unknown>>;
+    let prod: RecordResult<Record<string, unknown>>;
+
+    before(async () => {
+        dev = await recordStack("dev");
+        prod = await recordStack("prod", { preview: true });
+    });
+
+    describe("PodDisruptionBudgets never block a drain (finding 2)", () => {
+        for (const env of ["dev", "prod"] as const) {
+            it(`${env}: the istiod and gateway PDBs the charts render allow an eviction at every replica count`, () => {
+                const rs = (env === "dev" ? dev : prod).resources;
+                // The chart copies legacy pilot.* keys over the root (zzy_descope_legacy.yaml).
+                const istiod = { ...chartValues(rs, "istiod"), ...chartValues(rs, "istiod").pilot };
+                assertNeverBlocks(
+                    `${env} istiod`,
+                    istiodRenderedPdb(istiod),
+                    replicaRange(istiod.autoscaleMin, istiod.autoscaleMax),
+                );
+                const gw = chartValues(rs, "gateway");
+                const max = gw.autoscaling.enabled ? gw.autoscaling.maxReplicas : gw.replicaCount;
+                assertNeverBlocks(
+                    `${env} gateway`,
+                    gatewayRenderedPdb(gw),
+                    replicaRange(gw.replicaCount, max),
+                );
+            });
+        }
+
+        it("istiod is configured through the chart's root keys, not the legacy pilot.* copy", () => {
+            const v = chartValues(prod.resources, "istiod");
+            assert.equal(v.pilot, undefined);
+            assert.deepEqual([v.replicaCount, v.autoscaleMin, v.autoscaleMax], [2, 2, 5]);
+        });
+
+        it("one replica renders no PDB (dev); two or more render maxUnavailable 1 with AlwaysAllow (prod)", () => {
+            assert.equal(istiodRenderedPdb(chartValues(dev.resources, "istiod")), undefined);
+            assert.equal(gatewayRenderedPdb(chartValues(dev.resources, "gateway")), undefined);
+            const p = chartValues(prod.resources, "istiod");
+            assert.deepEqual(p.global.defaultPodDisruptionBudget, { enabled: true });
+            assert.deepEqual(p.pdb, { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" });
+            assert.deepEqual(chartValues(prod.resources, "gateway").podDisruptionBudget, p.pdb);
+        });
+
+        it("drainSafePdb, istiodValues and gatewayValues never block at any replica count from 1 to 12", () => {
+            for (let replicas = 1; replicas <= 12; replicas++) {
+                assert.equal(drainSafePdb(replicas) === undefined, replicas === 1, `replicas ${replicas}`);
+                const i = istiodValues({ istiodReplicas: replicas });
+                assertNeverBlocks(
+                    `istiod x${replicas}`,
+                    istiodRenderedPdb(i),
+                    replicaRange(replicas, i.autoscaleMax as number),
+                );
+                const g = gatewayValues({
+                    gatewayName: "gw",
+                    gatewayReplicas: replicas,
+                    gatewayMaxReplicas: replicas + 3,
+                    deregistrationDelay: 30,
+                    proxyProtocolV2: false,
+                    numTrustedProxies: 0,
+                });
+                assertNeverBlocks(
+                    `gateway x${replicas}`,
+                    gatewayRenderedPdb(g),
+                    replicaRange(replicas, replicas + 3),
+                );
+            }
+        });
+    });
+
+    describe("node upgrades follow the control plane (finding 3)", () => {
+        for (const env of ["dev", "prod"] as const) {
+            it(`${env}: the managed node group runs the control plane's version and waits for its role's policies`, () => {
+                const rs = (env === "dev" ? dev : prod).resources;
+                const cluster = query.one(rs, "eks:index:Cluster");
+                const ng = query.one(rs, "eks:index:ManagedNodeGroup");
+                assert.equal(ng.inputs.version, "1.33");
+                assert.equal(ng.inputs.version, cluster.outputs.eksCluster.version);
+                assert.ok(
+                    ng.propertyDependencies!.version.includes(cluster.urn),
+                    "version comes from the cluster",
+                );
+                const nodeRole = query.one(rs, "aws:iam/role:Role", "-node-role");
+                const attachments = query
+                    .ofType(rs, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                    .filter((a) => a.propertyDependencies!.role?.includes(nodeRole.urn));
+                assert.deepEqual(attachments.map((a) => a.inputs.policyArn.split("/").pop()).sort(), [
+                    "AmazonEC2ContainerRegistryReadOnly",
+                    "AmazonEKSWorkerNodePolicy",
+                    "AmazonEKS_CNI_Policy",
+                ]);
+                for (const a of attachments)
+                    assert.ok(ng.dependencies!.includes(a.urn), `${a.name} before nodes`);
+            });
+        }
+    });
+
+    it("a TargetGroupBinding is replaced, delete first, when its target group ARN changes (finding 7)", () => {
+        for (const rs of [dev.resources, prod.resources]) {
+            const tgbs = query.ofType(rs, "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding");
+            assert.equal(tgbs.length, 2);
+            for (const b of tgbs) {
+                assert.deepEqual(b.options.replaceOnChanges, ["spec.targetGroupARN"]);
+                assert.equal(b.options.deleteBeforeReplace, true);
+            }
+        }
+    });
+
+    for (const env of ["dev", "prod"] as const) {
+        it(`${env}: the internet-facing NLB waits for the internet gateway, public default route and public route associations, not for EKS (finding 5)`, () => {
+            const rs = (env === "dev" ? dev : prod).resources;
+            const lb = query.one(rs, "aws:lb/loadBalancer:LoadBalancer");
+            assert.equal(lb.inputs.internal, false);
+            const igw = query.one(rs, "aws:ec2/internetGateway:InternetGateway");
+            const route = query.one(rs, "aws:ec2/route:Route", "-public-default");
+            assert.equal(route.inputs.destinationCidrBlock, "0.0.0.0/0");
+            const rtas = query
+                .ofType(rs, "aws:ec2/routeTableAssociation:RouteTableAssociation")
+                .filter((a) => /-public-\d+-rta$/.test(a.name));
+            assert.equal(rtas.length, env === "dev" ? 2 : 3);
+            for (const r of [igw, route, ...rtas])
+                assert.ok(lb.dependencies!.includes(r.urn), `NLB waits for ${r.name}`);
+            const eksSide = rs.filter(
+                (r) => r.type.startsWith("eks:") || r.type === "istio-eks-nlb:cluster:Cluster",
+            );
+            const deps = query.transitiveDependencies(rs, lb.urn);
+            for (const e of eksSide) assert.ok(!deps.has(e.urn), `NLB waits for ${e.name}`);
+        });
+
+        it(`${env}: subnets are spread over distinct zones that need no opt-in (finding 9)`, () => {
+            const rs = (env === "dev" ? dev : prod).resources;
+            const regular = mockZones("us-west-2")
+                .filter((z) => z.optInStatus === "opt-in-not-required")
+                .map((z) => z.name);
+            const subnets = query.ofType(rs, "aws:ec2/subnet:Subnet");
+            const azCount = env === "dev" ? 2 : 3;
+            for (const role of ["public", "private"]) {
+                const zones = subnets
+                    .filter((s) => s.name.includes(`-${role}-`))
+                    .map((s) => s.inputs.availabilityZone);
+                assert.equal(zones.length, azCount);
+                assert.equal(new Set(zones).size, azCount, `${role} subnets share a zone: ${zones}`);
+                for (const z of zones) assert.ok(regular.includes(z), `${z} needs an opt-in`);
+            }
+        });
+    }
+
+    it("selectZones takes the first azCount regular zones and names azCount and the zones found when short (finding 9)", () => {
+        assert.deepEqual(selectZones(["us-west-1a", "us-west-1c"], 2), ["us-west-1a", "us-west-1c"]);
+        assert.throws(
+            () => selectZones(["us-west-1a", "us-west-1c"], 3),
+            (err: unknown) =>
+                err instanceof ConfigError &&
+                err.message ===
+                    'Invalid config "istio-eks-nlb:azCount": 3 exceeds the availability zones of this region that need no opt-in: 2 found (us-west-1a, us-west-1c)',
+        );
+    });
+});
