@@ -33,6 +33,12 @@ export interface IstioArgs {
     provider: k8s.Provider;
     /** Resources the gateway pods must wait for (the LBC, so its readiness gate is injected). */
     gatewayDependsOn?: pulumi.Input<pulumi.Resource>[];
+    /** Install the gateway chart (default true); false when the ingress is a Gateway API Gateway. */
+    gatewayChart?: boolean;
+    /** Values added to the istiod chart's (the ambient profile). */
+    istiodExtraValues?: Record<string, unknown>;
+    /** Resources istiod must wait for besides base (the Gateway API CRDs, which istiod watches). */
+    istiodDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** Labels of the gateway pods; the Istio `Gateway` selector must match them. */
@@ -147,11 +153,11 @@ export class Istio extends pulumi.ComponentResource {
     public readonly base: k8s.helm.v4.Chart;
     /** istiod. */
     public readonly istiod: k8s.helm.v4.Chart;
-    /** The ingress gateway. */
-    public readonly gateway: k8s.helm.v4.Chart;
+    /** The ingress gateway chart (undefined when `gatewayChart` is false). */
+    public readonly gateway?: k8s.helm.v4.Chart;
     /** Gateway namespace. */
     public readonly gatewayNamespace: pulumi.Output<string>;
-    /** Gateway Service name (the release name). */
+    /** Gateway Service name (the release name; only meaningful with the gateway chart). */
     public readonly gatewayServiceName: pulumi.Output<string>;
 
     constructor(name: string, args: IstioArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -195,22 +201,25 @@ export class Istio extends pulumi.ComponentResource {
                 version: args.version,
                 repositoryOpts,
                 namespace: "istio-system",
-                values: istiodValues(args),
+                values: { ...istiodValues(args), ...args.istiodExtraValues },
             },
-            { ...k8sOpts, dependsOn: [this.base] },
+            { ...k8sOpts, dependsOn: [this.base, ...(args.istiodDependsOn ?? [])] },
         );
-        this.gateway = new k8s.helm.v4.Chart(
-            `${name}-gateway`,
-            {
-                chart: "gateway",
-                name: args.gatewayName,
-                version: args.version,
-                repositoryOpts,
-                namespace: args.gatewayNamespace,
-                values: gatewayValues(args),
-            },
-            { ...k8sOpts, dependsOn: [gatewayNs, this.istiod, ...(args.gatewayDependsOn ?? [])] },
-        );
+        this.gateway =
+            args.gatewayChart === false
+                ? undefined
+                : new k8s.helm.v4.Chart(
+                      `${name}-gateway`,
+                      {
+                          chart: "gateway",
+                          name: args.gatewayName,
+                          version: args.version,
+                          repositoryOpts,
+                          namespace: args.gatewayNamespace,
+                          values: gatewayValues(args),
+                      },
+                      { ...k8sOpts, dependsOn: [gatewayNs, this.istiod, ...(args.gatewayDependsOn ?? [])] },
+                  );
         this.gatewayNamespace = gatewayNs.metadata.name;
         this.gatewayServiceName = pulumi.output(args.gatewayName);
         this.registerOutputs({

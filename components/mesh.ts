@@ -3,6 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { GATEWAY_SELECTOR } from "./istio";
+import { DataplaneMode, waypointGatewayObject, WAYPOINT_NAME, workloadNamespaceLabels } from "./ambient";
+import { GatewayRouteParent, httpRouteSpec } from "./gatewayApi";
 
 /** Arguments of {@link Mesh}. */
 export interface MeshArgs {
@@ -10,10 +12,18 @@ export interface MeshArgs {
     provider: k8s.Provider;
     /** The istiod chart: CRDs and validation webhook must exist first. */
     istiod: pulumi.Resource;
-    /** The gateway chart: the sample's Gateway binds to its pods. */
+    /** The ingress gateway (chart, or Gateway API Gateway): the sample's routes attach to it. */
     gateway: pulumi.Resource;
     /** Deploy the sample application. */
     sampleApp: boolean;
+    /** Route the sample with an HTTPRoute on this Gateway listener; unset: Istio Gateway + VirtualService. */
+    routeParent?: GatewayRouteParent;
+    /** Data plane of the namespaces created here (default sidecar). */
+    dataplaneMode?: DataplaneMode;
+    /** Ambient: ztunnel, which enrolled workloads wait for. */
+    dataplane?: pulumi.Resource;
+    /** Ambient: deploy a waypoint for the sample namespace (L7 policy for its services). */
+    waypoint?: boolean;
 }
 
 /** Namespace of the sample app. */
@@ -42,12 +52,30 @@ export class Mesh extends pulumi.ComponentResource {
 
         if (args.sampleApp) {
             const appLabels = { app: "hello" };
+            const mode = args.dataplaneMode ?? "sidecar";
+            const waypointOn = mode === "ambient" && args.waypoint === true;
             const ns = new k8s.core.v1.Namespace(
                 `${name}-sample-ns`,
-                { metadata: { name: SAMPLE_NAMESPACE, labels: { "istio-injection": "enabled" } } },
+                {
+                    metadata: {
+                        name: SAMPLE_NAMESPACE,
+                        labels: workloadNamespaceLabels(mode, waypointOn ? WAYPOINT_NAME : undefined),
+                    },
+                },
                 k8sOpts,
             );
-            // After istiod, or the pods start without a sidecar and fail STRICT mTLS.
+            const waypoint = waypointOn
+                ? new k8s.apiextensions.CustomResource(
+                      `${name}-sample-waypoint`,
+                      waypointGatewayObject(SAMPLE_NAMESPACE) as k8s.apiextensions.CustomResourceArgs,
+                      {
+                          ...k8sOpts,
+                          dependsOn: [ns, args.istiod, ...(args.dataplane ? [args.dataplane] : [])],
+                      },
+                  )
+                : undefined;
+            // After istiod, or the pods start without a sidecar and fail STRICT mTLS (ambient: after
+            // ztunnel and the waypoint, which carry their traffic).
             const deployment = new k8s.apps.v1.Deployment(
                 `${name}-sample-deployment`,
                 {
@@ -79,7 +107,15 @@ export class Mesh extends pulumi.ComponentResource {
                         },
                     },
                 },
-                { ...k8sOpts, dependsOn: [ns, args.istiod] },
+                {
+                    ...k8sOpts,
+                    dependsOn: [
+                        ns,
+                        args.istiod,
+                        ...(args.dataplane ? [args.dataplane] : []),
+                        ...(waypoint ? [waypoint] : []),
+                    ],
+                },
             );
             new k8s.core.v1.Service(
                 `${name}-sample-service`,
@@ -93,44 +129,57 @@ export class Mesh extends pulumi.ComponentResource {
                 },
                 { ...k8sOpts, dependsOn: [ns] },
             );
-            const gateway = new k8s.apiextensions.CustomResource(
-                `${name}-sample-gateway`,
-                {
-                    apiVersion: "networking.istio.io/v1",
-                    kind: "Gateway",
-                    metadata: { name: "hello", namespace: SAMPLE_NAMESPACE },
-                    spec: {
-                        selector: GATEWAY_SELECTOR,
-                        servers: [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] }],
+            if (args.routeParent) {
+                new k8s.apiextensions.CustomResource(
+                    `${name}-sample-httproute`,
+                    {
+                        apiVersion: "gateway.networking.k8s.io/v1",
+                        kind: "HTTPRoute",
+                        metadata: { name: "hello", namespace: SAMPLE_NAMESPACE },
+                        spec: httpRouteSpec(args.routeParent, { name: "hello", port: 80 }),
                     },
-                },
-                { ...k8sOpts, dependsOn: [ns, args.gateway] },
-            );
-            new k8s.apiextensions.CustomResource(
-                `${name}-sample-virtualservice`,
-                {
-                    apiVersion: "networking.istio.io/v1",
-                    kind: "VirtualService",
-                    metadata: { name: "hello", namespace: SAMPLE_NAMESPACE },
-                    spec: {
-                        hosts: ["*"],
-                        gateways: ["hello"],
-                        http: [
-                            {
-                                route: [
-                                    {
-                                        destination: {
-                                            host: `hello.${SAMPLE_NAMESPACE}.svc.cluster.local`,
-                                            port: { number: 80 },
+                    { ...k8sOpts, dependsOn: [ns, args.gateway, deployment] },
+                );
+            } else {
+                const gateway = new k8s.apiextensions.CustomResource(
+                    `${name}-sample-gateway`,
+                    {
+                        apiVersion: "networking.istio.io/v1",
+                        kind: "Gateway",
+                        metadata: { name: "hello", namespace: SAMPLE_NAMESPACE },
+                        spec: {
+                            selector: GATEWAY_SELECTOR,
+                            servers: [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] }],
+                        },
+                    },
+                    { ...k8sOpts, dependsOn: [ns, args.gateway] },
+                );
+                new k8s.apiextensions.CustomResource(
+                    `${name}-sample-virtualservice`,
+                    {
+                        apiVersion: "networking.istio.io/v1",
+                        kind: "VirtualService",
+                        metadata: { name: "hello", namespace: SAMPLE_NAMESPACE },
+                        spec: {
+                            hosts: ["*"],
+                            gateways: ["hello"],
+                            http: [
+                                {
+                                    route: [
+                                        {
+                                            destination: {
+                                                host: `hello.${SAMPLE_NAMESPACE}.svc.cluster.local`,
+                                                port: { number: 80 },
+                                            },
                                         },
-                                    },
-                                ],
-                            },
-                        ],
+                                    ],
+                                },
+                            ],
+                        },
                     },
-                },
-                { ...k8sOpts, dependsOn: [gateway, deployment] },
-            );
+                    { ...k8sOpts, dependsOn: [gateway, deployment] },
+                );
+            }
         }
         this.registerOutputs({});
     }
