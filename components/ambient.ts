@@ -7,12 +7,11 @@
 // which speaks HBONE to ambient pods. PeerAuthentication STRICT is enforced by ztunnel.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import type { ModesSettings } from "./config/modes";
 import { ISTIO_CHART_REPO } from "./istio";
 
-/** The data-plane modes. */
-export const DATAPLANE_MODES = ["sidecar", "ambient"] as const;
-/** A data-plane mode. */
-export type DataplaneMode = (typeof DATAPLANE_MODES)[number];
+/** A data-plane mode (`sidecar` or `ambient`). */
+export type DataplaneMode = ModesSettings["dataplaneMode"];
 
 /**
  * Namespace of istio-cni and ztunnel. Both need node privileges (NET_ADMIN, host paths) that Pod

@@ -8,6 +8,7 @@ import { ClusterSettings, clusterConfig } from "./cluster";
 import { IstioSettings, istioConfig } from "./istio";
 import { LoadBalancerControllerSettings, loadBalancerControllerConfig } from "./loadBalancerController";
 import { MeshSettings, meshConfig } from "./mesh";
+import { ModesSettings, modesConfig } from "./modes";
 import { NetworkSettings, networkConfig } from "./network";
 import { NlbSettings, nlbConfig } from "./nlb";
 
@@ -19,6 +20,7 @@ export * from "./loadBalancerController";
 export * from "./istio";
 export * from "./nlb";
 export * from "./mesh";
+export * from "./modes";
 
 /** Every concern, in validation order (the first bad value found is the one reported). */
 export const CONFIG_CONCERNS: readonly ConfigConcern<object>[] = [
@@ -28,6 +30,7 @@ export const CONFIG_CONCERNS: readonly ConfigConcern<object>[] = [
     istioConfig,
     nlbConfig,
     meshConfig,
+    modesConfig,
 ];
 
 /** Validated, typed settings for the whole platform: the stack context plus every concern's settings. */
@@ -37,7 +40,8 @@ export type PlatformSettings = ConfigContext &
     LoadBalancerControllerSettings &
     IstioSettings &
     NlbSettings &
-    MeshSettings;
+    MeshSettings &
+    ModesSettings;
 
 /**
  * Reads the CLI's config map (`pulumi.runtime.allConfig()`: full keys -> raw strings), applies the
