@@ -1,7 +1,9 @@
 // The top-level component: network -> (EKS | NLB in parallel) -> LBC -> Istio -> bindings -> mesh.
 // The NLB depends on the network only; the cluster-side pieces join it at the TargetGroupBindings.
+// The modes add steps: Gateway API CRDs before istiod, the ambient data plane after it, and a
+// Gateway API Gateway instead of the gateway chart; the NLB path stays the same.
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformSettings, PROJECT } from "./config";
+import { needsGatewayApiCrds, PlatformSettings, PROJECT } from "./config";
 import { Network } from "./network";
 import { Cluster } from "./cluster";
 import { Nlb } from "./nlb";
@@ -9,6 +11,8 @@ import { LoadBalancerController } from "./loadBalancerController";
 import { Istio } from "./istio";
 import { TargetBinding } from "./targetBinding";
 import { Mesh } from "./mesh";
+import { GatewayApiCrds, GatewayApiIngress } from "./gatewayApi";
+import { AmbientDataplane, ambientIstiodValues } from "./ambient";
 
 /** Arguments of {@link IstioEksPlatform}. */
 export interface IstioEksPlatformArgs {
@@ -114,6 +118,16 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
             parent,
         );
 
+        // Gateway API CRDs (the ingress, or a waypoint): before istiod, which watches them.
+        const gatewayApiCrds = needsGatewayApiCrds(s)
+            ? new GatewayApiCrds(
+                  `${name}-gateway-api-crds`,
+                  { version: s.gatewayApiVersion, provider: cluster.provider },
+                  parent,
+              )
+            : undefined;
+        const ambient = s.dataplaneMode === "ambient";
+
         const istio = new Istio(
             `${name}-istio`,
             {
@@ -129,9 +143,44 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                 provider: cluster.provider,
                 // The LBC webhook injects the NLB readiness gate into gateway pods: it must be up first.
                 gatewayDependsOn: [lbc.chart],
+                gatewayChart: s.ingressApi === "istio",
+                istiodExtraValues: ambient ? ambientIstiodValues() : undefined,
+                istiodDependsOn: gatewayApiCrds ? [gatewayApiCrds] : undefined,
             },
             parent,
         );
+
+        const dataplane = ambient
+            ? new AmbientDataplane(
+                  `${name}-ambient`,
+                  { version: s.istioVersion, provider: cluster.provider, istiod: istio.istiod },
+                  parent,
+              )
+            : undefined;
+
+        const gatewayApi =
+            s.ingressApi === "gatewayApi"
+                ? new GatewayApiIngress(
+                      `${name}-gateway-api`,
+                      {
+                          namespace: istio.gatewayNamespace,
+                          gatewayName: s.gatewayName,
+                          gatewayReplicas: s.gatewayReplicas,
+                          gatewayMaxReplicas: s.gatewayMaxReplicas,
+                          deregistrationDelay: s.nlbDeregistrationDelay,
+                          proxyProtocolV2: s.clientIpMode === "proxyProtocolV2",
+                          numTrustedProxies: s.gatewayNumTrustedProxies,
+                          provider: cluster.provider,
+                          // istiod generates the pods: after it, the CRDs and the LBC's readiness-gate webhook.
+                          dependsOn: [gatewayApiCrds!, istio.istiod, lbc.chart],
+                      },
+                      parent,
+                  )
+                : undefined;
+        // The gateway the NLB reaches: the chart's Service, or the one istiod generates for the Gateway.
+        const gateway = gatewayApi
+            ? { resource: gatewayApi.gateway, serviceName: gatewayApi.serviceName }
+            : { resource: istio.gateway!, serviceName: istio.gatewayServiceName };
 
         new TargetBinding(
             `${name}-binding`,
@@ -143,9 +192,9 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                     targetGroupArn: t.targetGroup.arn,
                 })),
                 namespace: istio.gatewayNamespace,
-                serviceName: istio.gatewayServiceName,
+                serviceName: gateway.serviceName,
                 provider: cluster.provider,
-                dependsOn: [lbc.chart, istio.gateway],
+                dependsOn: [lbc.chart, gateway.resource],
             },
             parent,
         );
@@ -155,8 +204,12 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
             {
                 provider: cluster.provider,
                 istiod: istio.istiod,
-                gateway: istio.gateway,
+                gateway: gateway.resource,
                 sampleApp: s.sampleApp,
+                routeParent: gatewayApi?.routeParent,
+                dataplaneMode: s.dataplaneMode,
+                dataplane: dataplane?.ztunnel,
+                waypoint: s.ambientWaypoint,
             },
             parent,
         );
@@ -167,7 +220,7 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
         this.nlbArn = nlb.arn;
         this.nlbZoneId = nlb.zoneId;
         this.gatewayNamespace = istio.gatewayNamespace;
-        this.gatewayServiceName = istio.gatewayServiceName;
+        this.gatewayServiceName = gateway.serviceName;
         this.istioVersion = pulumi.output(s.istioVersion);
         this.registerOutputs({
             kubeconfig: this.kubeconfig,

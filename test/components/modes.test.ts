@@ -1,7 +1,7 @@
 // The two modes' components under mocks, given their args directly: Gateway API ingress (CRDs, the
 // Gateway of class istio, its parameters, the TLS seam) and the ambient data plane (istio-cni,
 // ztunnel, namespace enrolment, the optional waypoint). The platform wiring is tested in
-// platform-modes.test.ts.
+// platform-modes.test.ts; the config keys at the end.
 import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { parse } from "yaml";
@@ -22,6 +22,7 @@ import {
 } from "../../components/ambient";
 import { gatewayValues, ISTIO_CHART_REPO } from "../../components/istio";
 import { Mesh } from "../../components/mesh";
+import { ConfigError, needsGatewayApiCrds, readSettings } from "../../components/config";
 import { query, RecordedResource, recordProgram } from "../harness/pulumiMocks";
 
 const GW = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
@@ -309,5 +310,94 @@ describe("modes: the sample app in each mode (Mesh component)", () => {
         const rs = await recordMesh({ waypoint: true });
         assert.deepEqual(sampleNs(rs).inputs.metadata.labels, { "istio-injection": "enabled" });
         assert.equal(query.ofType(rs, GW).length, 0);
+    });
+});
+
+describe("modes: config", () => {
+    const read = (values: Record<string, unknown>) => {
+        const all: Record<string, string> = { "istio-eks-nlb:sampleApp": "true" };
+        for (const [k, v] of Object.entries(values))
+            all[`istio-eks-nlb:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+        return readSettings(all, { stack: "dev", region: "us-west-2" });
+    };
+    const rejects = (values: Record<string, unknown>, message: string) =>
+        assert.throws(
+            () => read(values),
+            (e: unknown) => e instanceof ConfigError && e.message === message,
+            message,
+        );
+
+    it("defaults: istio ingress, sidecar data plane, no waypoint, Gateway API 1.3.0 (only used when needed)", () => {
+        const s = read({});
+        assert.deepEqual(
+            [s.ingressApi, s.dataplaneMode, s.ambientWaypoint, s.gatewayApiVersion],
+            ["istio", "sidecar", false, "1.3.0"],
+        );
+        assert.equal(needsGatewayApiCrds(s), false);
+        assert.equal(needsGatewayApiCrds(read({ ingressApi: "gatewayApi" })), true);
+        assert.equal(needsGatewayApiCrds(read({ dataplaneMode: "ambient", ambientWaypoint: true })), true);
+    });
+
+    it("accepts each mode and their combination", () => {
+        const s = read({ ingressApi: "gatewayApi", dataplaneMode: "ambient", ambientWaypoint: true });
+        assert.deepEqual([s.ingressApi, s.dataplaneMode, s.ambientWaypoint], ["gatewayApi", "ambient", true]);
+    });
+
+    const cases: [string, Record<string, unknown>, string][] = [
+        [
+            "unknown ingress API",
+            { ingressApi: "ingress" },
+            'Invalid config "istio-eks-nlb:ingressApi": "ingress" must be one of istio|gatewayApi',
+        ],
+        [
+            "wrong case",
+            { ingressApi: "GatewayAPI" },
+            'Invalid config "istio-eks-nlb:ingressApi": "GatewayAPI" must be one of istio|gatewayApi',
+        ],
+        [
+            "unknown data plane",
+            { dataplaneMode: "sidecarless" },
+            'Invalid config "istio-eks-nlb:dataplaneMode": "sidecarless" must be one of sidecar|ambient',
+        ],
+        [
+            "waypoint without ambient",
+            { ambientWaypoint: true },
+            'Invalid config "istio-eks-nlb:ambientWaypoint": true must be false unless dataplaneMode is "ambient" (a waypoint serves ambient workloads only)',
+        ],
+        [
+            "waypoint without the sample app",
+            { dataplaneMode: "ambient", ambientWaypoint: true, sampleApp: false },
+            'Invalid config "istio-eks-nlb:ambientWaypoint": true must be false unless sampleApp is true (the waypoint serves the sample namespace)',
+        ],
+        [
+            "waypoint not a boolean",
+            { ambientWaypoint: "yes" },
+            'Invalid config "istio-eks-nlb:ambientWaypoint": "yes" must be true or false',
+        ],
+        [
+            "unpinned Gateway API",
+            { ingressApi: "gatewayApi", gatewayApiVersion: "v1.3.0" },
+            'Invalid config "istio-eks-nlb:gatewayApiVersion": "v1.3.0" must be a pinned Gateway API release "x.y.z" like "1.3.0"',
+        ],
+        [
+            "ambient on an old Istio",
+            { dataplaneMode: "ambient", istioVersion: "1.23.2" },
+            'Invalid config "istio-eks-nlb:istioVersion": "1.23.2" must be >= 1.24.0 when dataplaneMode is "ambient"',
+        ],
+        [
+            "gatewayApi on an old Istio",
+            { ingressApi: "gatewayApi", istioVersion: "1.22.0" },
+            'Invalid config "istio-eks-nlb:istioVersion": "1.22.0" must be >= 1.24.0 when ingressApi is "gatewayApi"',
+        ],
+        [
+            "gateway name too long for <name>-istio",
+            { ingressApi: "gatewayApi", gatewayName: "g".repeat(58) },
+            `Invalid config "istio-eks-nlb:gatewayName": "${"g".repeat(58)}" must be at most 57 characters when ingressApi is "gatewayApi" (Istio names its Service "<gatewayName>-istio")`,
+        ],
+    ];
+    for (const [name, values, message] of cases) it(`rejects ${name}`, () => rejects(values, message));
+
+    it("an old Istio and a 58-character gateway name stay valid in the default modes", () => {
+        assert.equal(read({ istioVersion: "1.23.2", gatewayName: "g".repeat(58) }).ingressApi, "istio");
     });
 });

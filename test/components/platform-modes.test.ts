@@ -1,0 +1,252 @@
+// The platform (index.ts) in each mode, recorded once per mode: `ingressApi: gatewayApi`,
+// `dataplaneMode: ambient`, both with a waypoint, and the defaults (implicit and explicit) that must
+// leave today's program unchanged. Ordering is read from the dependencies the engine records.
+import { strict as assert } from "assert";
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import { evaluateStack } from "../../policies/lib/evaluate";
+import { analyze } from "../../policies/lib/graph";
+import { readGatewayConfig } from "../../policies/lib/config";
+import { resolveResources } from "../../policies/lib/evaluate";
+import { NO_ALB_POLICY_NAME } from "../../policies/noAlbInFrontOfIstioGateway";
+import { DECLARED_SCHEMA } from "../../components/config";
+import { query, RecordedResource, recordStack, RecordResult, toStackExport } from "../harness/pulumiMocks";
+
+const T = {
+    chart: "kubernetes:helm.sh/v4:Chart",
+    crds: "kubernetes:yaml/v2:ConfigFile",
+    gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+    route: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+    tgb: "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
+    ns: "kubernetes:core/v1:Namespace",
+    deployment: "kubernetes:apps/v1:Deployment",
+    istioGateway: "kubernetes:networking.istio.io/v1:Gateway",
+    virtualService: "kubernetes:networking.istio.io/v1:VirtualService",
+};
+
+const chart = (rs: RecordedResource[], name: string): RecordedResource => {
+    const found = rs.filter((r) => r.type === T.chart && r.inputs.chart === name);
+    assert.equal(found.length, 1, `expected one ${name} chart, found ${found.length}`);
+    return found[0];
+};
+const charts = (rs: RecordedResource[]) => query.ofType(rs, T.chart).map((c) => c.inputs.chart);
+const ingressGateway = (rs: RecordedResource[]) =>
+    query.ofType(rs, T.gateway).find((g) => g.inputs.spec.gatewayClassName === "istio")!;
+const dependsOn = (r: RecordedResource, on: RecordedResource) => r.dependencies!.includes(on.urn);
+const sampleNs = (rs: RecordedResource[]) =>
+    query.ofType(rs, T.ns).find((n) => n.inputs.metadata.name === "sample")!;
+
+/** A user's ALB fronting the platform's gateway Service through a TargetGroupBinding (the anti-pattern). */
+function albInFront(exp: Record<string, any>): void {
+    const alb = new aws.lb.LoadBalancer("front-alb", { subnets: ["subnet-a", "subnet-b"] });
+    const tg = new aws.lb.TargetGroup("front-tg", {
+        port: 80,
+        protocol: "HTTP",
+        targetType: "ip",
+        vpcId: "vpc-1",
+    });
+    new aws.lb.Listener("front-http", {
+        loadBalancerArn: alb.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [{ type: "forward", targetGroupArn: tg.arn }],
+    });
+    new k8s.apiextensions.CustomResource("front-tgb", {
+        apiVersion: "elbv2.k8s.aws/v1beta1",
+        kind: "TargetGroupBinding",
+        metadata: { name: "front-tgb", namespace: exp.gatewayNamespace },
+        spec: {
+            serviceRef: { name: exp.gatewayServiceName, port: 80 },
+            targetGroupARN: tg.arn,
+            targetType: "ip",
+        },
+    });
+}
+
+describe("platform modes (dev stack)", function () {
+    this.timeout(60000);
+    let gatewayApi: RecordResult<Record<string, unknown>>;
+    let ambient: RecordResult<Record<string, unknown>>;
+    let both: RecordResult<Record<string, unknown>>;
+    let implicit: RecordResult<Record<string, unknown>>;
+    let explicit: RecordResult<Record<string, unknown>>;
+    before(async () => {
+        gatewayApi = await recordStack("dev", { overrides: { ingressApi: "gatewayApi" } });
+        ambient = await recordStack("dev", { overrides: { dataplaneMode: "ambient" } });
+        both = await recordStack("dev", {
+            overrides: { ingressApi: "gatewayApi", dataplaneMode: "ambient", ambientWaypoint: true },
+            extend: albInFront,
+        });
+        implicit = await recordStack("dev");
+        const defaults: Record<string, unknown> = {};
+        for (const k of ["ingressApi", "dataplaneMode", "ambientWaypoint", "gatewayApiVersion"])
+            defaults[k] = DECLARED_SCHEMA[k].default;
+        explicit = await recordStack("dev", { overrides: defaults });
+    });
+
+    describe("defaults", () => {
+        it("are istio + sidecar, and setting them explicitly records exactly the same stack", () => {
+            assert.equal(DECLARED_SCHEMA.ingressApi.default, "istio");
+            assert.equal(DECLARED_SCHEMA.dataplaneMode.default, "sidecar");
+            assert.equal(DECLARED_SCHEMA.ambientWaypoint.default, false);
+            assert.deepEqual(toStackExport(explicit.resources), toStackExport(implicit.resources));
+            assert.deepEqual(explicit.outputs, implicit.outputs);
+        });
+
+        it("install no mode piece: no CRD manifest, no Gateway API object, no cni/ztunnel, the gateway chart", () => {
+            const rs = implicit.resources;
+            assert.equal(query.ofType(rs, T.crds).length, 0);
+            assert.equal(query.ofType(rs, T.gateway).length + query.ofType(rs, T.route).length, 0);
+            assert.deepEqual(charts(rs).sort(), [
+                "aws-load-balancer-controller",
+                "base",
+                "gateway",
+                "istiod",
+            ]);
+            assert.equal(chart(rs, "istiod").inputs.values.profile, undefined);
+            assert.equal(sampleNs(rs).inputs.metadata.labels["istio-injection"], "enabled");
+        });
+    });
+
+    describe("ingressApi: gatewayApi", () => {
+        it("installs the pinned Gateway API CRDs before istiod, and no gateway chart", () => {
+            const rs = gatewayApi.resources;
+            const crds = query.one(rs, T.crds);
+            assert.match(crds.inputs.file, /\/v1\.3\.0\/standard-install\.yaml$/);
+            assert.ok(dependsOn(chart(rs, "istiod"), crds), "istiod after the CRDs");
+            assert.deepEqual(charts(rs).sort(), ["aws-load-balancer-controller", "base", "istiod"]);
+        });
+
+        it("the Gateway (class istio, gateway namespace) comes after istiod, the CRDs and the LBC webhook", () => {
+            const rs = gatewayApi.resources;
+            const gw = ingressGateway(rs);
+            assert.equal(gw.inputs.metadata.namespace, "istio-ingress");
+            assert.equal(gw.inputs.metadata.name, "istio-ingressgateway");
+            assert.equal(gw.inputs.metadata.annotations["networking.istio.io/service-type"], "ClusterIP");
+            for (const on of [
+                chart(rs, "istiod"),
+                query.one(rs, T.crds),
+                chart(rs, "aws-load-balancer-controller"),
+            ])
+                assert.ok(dependsOn(gw, on), `Gateway after ${on.name}`);
+            const gwNs = query.ofType(rs, T.ns).find((n) => n.inputs.metadata.name === "istio-ingress")!;
+            assert.ok(
+                gw.dependencies!.includes(gwNs.urn) || gw.propertyDependencies!.metadata?.includes(gwNs.urn),
+            );
+        });
+
+        it("TargetGroupBindings point at <gateway name>-istio, after the Gateway is Programmed", () => {
+            const rs = gatewayApi.resources;
+            const gw = ingressGateway(rs);
+            const tgbs = query.ofType(rs, T.tgb);
+            assert.equal(tgbs.length, 2);
+            for (const b of tgbs) {
+                assert.equal(b.inputs.spec.serviceRef.name, "istio-ingressgateway-istio");
+                assert.equal(b.inputs.metadata.namespace, "istio-ingress");
+                assert.ok(dependsOn(b, gw));
+                assert.ok(dependsOn(b, chart(rs, "aws-load-balancer-controller")));
+            }
+            assert.equal(gatewayApi.outputs.gatewayServiceName, "istio-ingressgateway-istio");
+        });
+
+        it("the sample app is routed by an HTTPRoute on the Gateway, not by Istio Gateway/VirtualService", () => {
+            const rs = gatewayApi.resources;
+            const route = query.one(rs, T.route);
+            assert.deepEqual(route.inputs.spec.parentRefs, [
+                { name: "istio-ingressgateway", namespace: "istio-ingress", sectionName: "http" },
+            ]);
+            assert.ok(dependsOn(route, ingressGateway(rs)));
+            assert.equal(
+                query.ofType(rs, T.istioGateway).length + query.ofType(rs, T.virtualService).length,
+                0,
+            );
+            assert.equal(
+                sampleNs(rs).inputs.metadata.labels["istio-injection"],
+                "enabled",
+                "sidecar data plane",
+            );
+        });
+
+        it("the policy pack recognises the generated Service as the Istio gateway, and the stack passes", async () => {
+            const rs = gatewayApi.resources;
+            const a = analyze(resolveResources(rs), readGatewayConfig(undefined));
+            const t = a.targets.find((x) => x.key === "istio-ingress/istio-ingressgateway-istio");
+            assert.equal(t?.source, "istioGateway");
+            const vs = await evaluateStack(rs);
+            assert.deepEqual(
+                vs.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.message),
+                [],
+            );
+        });
+    });
+
+    describe("dataplaneMode: ambient", () => {
+        it("istiod (ambient profile, trusting ztunnel in kube-system) -> istio-cni -> ztunnel, same version", () => {
+            const rs = ambient.resources;
+            const [istiod, cni, ztunnel] = ["istiod", "cni", "ztunnel"].map((c) => chart(rs, c));
+            assert.equal(istiod.inputs.values.profile, "ambient");
+            assert.equal(istiod.inputs.values.trustedZtunnelNamespace, "kube-system");
+            assert.equal(istiod.inputs.values.meshConfig.accessLogFile, "/dev/stdout", "sidecar values kept");
+            assert.equal(cni.inputs.values.profile, "ambient");
+            assert.ok(dependsOn(istiod, chart(rs, "base")));
+            assert.ok(dependsOn(cni, istiod));
+            assert.ok(dependsOn(ztunnel, cni));
+            for (const c of [cni, ztunnel]) assert.equal(c.inputs.version, istiod.inputs.version);
+        });
+
+        it("the gateway stays the Envoy gateway chart behind the NLB; its namespace is not enrolled", () => {
+            const rs = ambient.resources;
+            const gw = chart(rs, "gateway");
+            for (const b of query.ofType(rs, T.tgb))
+                assert.equal(b.inputs.spec.serviceRef.name, gw.inputs.name);
+            const gwNs = query.ofType(rs, T.ns).find((n) => n.inputs.metadata.name === "istio-ingress")!;
+            assert.equal(gwNs.inputs.metadata.labels["istio.io/dataplane-mode"], undefined);
+            assert.equal(query.ofType(rs, T.crds).length, 0, "no Gateway API CRDs without a waypoint");
+        });
+
+        it("the sample namespace is enrolled (no injection label) and its pods wait for ztunnel; mTLS STRICT", () => {
+            const rs = ambient.resources;
+            assert.deepEqual(sampleNs(rs).inputs.metadata.labels, { "istio.io/dataplane-mode": "ambient" });
+            assert.ok(dependsOn(query.one(rs, T.deployment), chart(rs, "ztunnel")));
+            const pa = query.one(rs, "kubernetes:security.istio.io/v1:PeerAuthentication");
+            assert.equal(pa.inputs.spec.mtls.mode, "STRICT");
+        });
+    });
+
+    describe("gatewayApi + ambient + waypoint", () => {
+        const platform = () => both.resources.filter((r) => !r.name.startsWith("front-"));
+
+        it("CRDs before istiod; cni and ztunnel after it; the ingress Gateway and the sample waypoint", () => {
+            const rs = platform();
+            const crds = query.one(rs, T.crds);
+            assert.ok(dependsOn(chart(rs, "istiod"), crds));
+            assert.ok(dependsOn(chart(rs, "ztunnel"), chart(rs, "cni")));
+            const waypoint = query
+                .ofType(rs, T.gateway)
+                .find((g) => g.inputs.spec.gatewayClassName === "istio-waypoint")!;
+            assert.equal(waypoint.inputs.metadata.namespace, "sample");
+            assert.ok(dependsOn(waypoint, chart(rs, "ztunnel")));
+            assert.deepEqual(sampleNs(rs).inputs.metadata.labels, {
+                "istio.io/dataplane-mode": "ambient",
+                "istio.io/use-waypoint": "waypoint",
+                "istio.io/ingress-use-waypoint": "true",
+            });
+            for (const b of query.ofType(rs, T.tgb))
+                assert.equal(b.inputs.spec.serviceRef.name, "istio-ingressgateway-istio");
+            assert.equal(
+                query.one(rs, T.route).inputs.spec.parentRefs[0].name,
+                ingressGateway(rs).inputs.metadata.name,
+            );
+        });
+
+        it("an ALB put in front of the generated gateway Service is rejected by the pack", async () => {
+            const vs = (await evaluateStack(both.resources)).filter(
+                (v) => v.policyName === NO_ALB_POLICY_NAME && v.enforcementLevel === "mandatory",
+            );
+            assert.equal(vs.length, 1, vs.map((v) => v.message).join("\n---\n"));
+            assert.ok(vs[0].message.includes("istio-ingress/istio-ingressgateway-istio"), vs[0].message);
+            const clean = await evaluateStack(platform());
+            assert.equal(clean.filter((v) => v.enforcementLevel === "mandatory").length, 0);
+        });
+    });
+});
