@@ -1,5 +1,5 @@
 // Advisory: load balancing onto the Istio gateway should health-check its status port (HTTP 15021 /healthz/ready).
-import { hopOf, Hop } from "./lib/graph";
+import { hopOf, Hop, targetHops } from "./lib/graph";
 import { ANN, gatewayLbServices, gatewayStackPolicy } from "./lib/kit";
 import { get, str, UNK } from "./lib/props";
 
@@ -45,7 +45,7 @@ export const istioGatewayHealthCheck = gatewayStackPolicy(
             const r = reach[0];
             const hops: Hop[] = [hopOf(tg, { note: `healthCheck: ${problems.join(", ")}` })];
             if (r.via) hops.push(hopOf(r.via));
-            hops.push(r.target.hop);
+            hops.push(...targetHops(r.target));
             report({
                 urn: tg.urn,
                 summary: "Target group in front of the Istio gateway without the status-port health check:",

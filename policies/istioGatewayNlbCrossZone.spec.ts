@@ -63,4 +63,27 @@ describe("policy istio-gateway-nlb-cross-zone", () => {
         s.tgb("apps-tgb", tg, "shop", { ns: "apps" });
         assert.deepEqual(await run(s), []);
     });
+
+    it("flags the NLB Istio provisions for a Gateway of class istio without cross-zone; passes it with", async () => {
+        const s = stack();
+        const nlb = { [`${ANN}aws-load-balancer-type`]: "external" };
+        const a = s.gateway("a", "istio", { ns: "edge" });
+        s.props(a).spec.infrastructure = { annotations: nlb };
+        const b = s.gateway("b", "istio", { ns: "edge" });
+        s.props(b).spec.infrastructure = {
+            annotations: {
+                ...nlb,
+                [`${ANN}aws-load-balancer-attributes`]: "load_balancing.cross_zone.enabled=true",
+            },
+        };
+        const vs = await run(s);
+        assert.deepEqual(
+            vs.map((v) => v.urn!.split("::").pop()),
+            ["a"],
+        );
+        assert.match(
+            vs[0].message,
+            /spec\.infrastructure\.annotations lacks load_balancing\.cross_zone\.enabled=true/,
+        );
+    });
 });

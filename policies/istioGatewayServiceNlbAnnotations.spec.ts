@@ -50,4 +50,65 @@ describe("policy istio-gateway-service-nlb-annotations", () => {
         s.helmRelease("gw", { releaseName: "edge", values: { service: { type: "ClusterIP" } } });
         assert.deepEqual(await run(s), []);
     });
+
+    describe("the Service Istio provisions for a Gateway API Gateway of class istio", () => {
+        it("flags it without NLB annotations, read where Istio copies them from", async () => {
+            const s = stack();
+            s.gateway("mesh", "istio", { ns: "edge" });
+            const infra = s.gateway("infra", "istio", { ns: "edge", annotations: { [T]: "external" } });
+            s.props(infra).spec.infrastructure = { annotations: { [T]: "alb" } };
+            const vs = await run(s);
+            assert.deepEqual(vs.map((v) => v.urn!.split("::").pop()).sort(), ["infra", "mesh"]);
+            const mesh = vs.find((v) => v.urn!.endsWith("::mesh"))!.message;
+            assert.match(
+                mesh,
+                /without NLB annotations \(metadata\.annotations \(Istio copies them to the Service\)\)/,
+            );
+            assert.match(
+                mesh,
+                /Gateway "mesh" \(edge\/mesh; Istio provisions its Service from this Gateway\)/,
+            );
+            assert.match(mesh, /-> kubernetes:core\/v1:Service "mesh-istio"/);
+            // spec.infrastructure.annotations win over the Gateway's own annotations.
+            assert.match(
+                vs.find((v) => v.urn!.endsWith("::infra"))!.message,
+                /invalid service\.beta\.kubernetes\.io\/aws-load-balancer-type "alb" in spec\.infrastructure\.annotations/,
+            );
+        });
+
+        it("passes an NLB asked for, a ClusterIP service-type, a parametersRef overlay, a declared Service, other classes", async () => {
+            const s = stack();
+            const a = s.gateway("a", "istio", { ns: "edge" });
+            s.props(a).spec.infrastructure = { annotations: { [T]: "external" } };
+            s.gateway("b", "istio", {
+                ns: "edge",
+                annotations: { "networking.istio.io/service-type": "ClusterIP" },
+            });
+            const c = s.gateway("c", "istio", { ns: "edge" });
+            s.props(c).spec.infrastructure = {
+                parametersRef: { group: "", kind: "ConfigMap", name: "gw-options" },
+            };
+            s.gateway("d", "istio", { ns: "edge" });
+            s.service("d-istio", {
+                ns: "edge",
+                type: "LoadBalancer",
+                selector: { "istio.io/gateway-name": "d" },
+                annotations: { [T]: "external" },
+            });
+            s.gatewayClass("eg", "gateway.envoyproxy.io/gatewayclass-controller");
+            s.gateway("e", "eg", { ns: "edge" });
+            assert.deepEqual(await run(s), []);
+        });
+    });
+
+    it("passes EKS Auto Mode's NLB class (loadBalancerClass eks.amazonaws.com/nlb), not a look-alike", async () => {
+        const s = stack();
+        s.gatewayService("auto", { type: "LoadBalancer", loadBalancerClass: "eks.amazonaws.com/nlb" });
+        assert.deepEqual(await run(s), []);
+        s.gatewayService("lookalike", { type: "LoadBalancer", loadBalancerClass: "eks.amazonaws.com/alb" });
+        assert.deepEqual(
+            (await run(s)).map((v) => v.urn!.split("::").pop()),
+            ["lookalike"],
+        );
+    });
 });

@@ -4,7 +4,7 @@ import { ANN, asksForNlb, gatewayLbServices, gatewayStackPolicy, NLB_TYPES, UNK 
 const REMEDIATION =
     `annotate the gateway Service (or the gateway chart's values.service.annotations) with ${ANN}aws-load-balancer-type: ` +
     `external, ${ANN}aws-load-balancer-nlb-target-type: ip and ${ANN}aws-load-balancer-scheme: internet-facing ` +
-    "(or set spec.loadBalancerClass: service.k8s.aws/nlb), so the AWS Load Balancer Controller provisions an NLB; " +
+    "(or set spec.loadBalancerClass: service.k8s.aws/nlb, or eks.amazonaws.com/nlb on EKS Auto Mode), so an NLB is provisioned; " +
     "or make the Service ClusterIP and bind a Pulumi-managed NLB target group to it with a TargetGroupBinding.";
 
 export const istioGatewayServiceNlbAnnotations = gatewayStackPolicy(

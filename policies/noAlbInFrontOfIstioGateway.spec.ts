@@ -579,4 +579,429 @@ describe("policy no-alb-in-front-of-istio-gateway", () => {
             await passes(s);
         });
     });
+
+    describe("EKS Auto Mode's built-in ALB (IngressClass controller eks.amazonaws.com/alb)", () => {
+        const params = { apiGroup: "eks.amazonaws.com", kind: "IngressClassParams", name: "alb" };
+
+        it("rejects an Ingress of an eks.amazonaws.com/alb IngressClass with IngressClassParams", async () => {
+            const s = stack();
+            s.gatewayService();
+            s.ingressClass("alb", "eks.amazonaws.com/alb", { parameters: params });
+            s.ingress("web", {
+                ns: "istio-system",
+                className: "alb",
+                backends: [{ service: "istio-ingressgateway" }],
+            });
+            await rejects(s, "web", "IngressClass controller eks.amazonaws.com/alb");
+        });
+
+        it("rejects an Ingress without class when the default IngressClass is EKS Auto Mode's ALB", async () => {
+            const s = stack();
+            s.gatewayService();
+            s.ingressClass("auto-alb", "eks.amazonaws.com/alb", { isDefault: true });
+            s.ingress("web", { ns: "istio-system", backends: [{ service: "istio-ingressgateway" }] });
+            await rejects(s, "web", 'default IngressClass "auto-alb" controller eks.amazonaws.com/alb');
+        });
+
+        it("rejects at preview when the class name is the IngressClass's unknown output", async () => {
+            const s = stack({ preview: true });
+            s.gatewayService();
+            const cls = s.ingressClass("auto", "eks.amazonaws.com/alb", {
+                autoName: true,
+                parameters: params,
+            });
+            s.ingress("web", {
+                ns: "istio-system",
+                className: UNKNOWN,
+                backends: [{ service: "istio-ingressgateway" }],
+                propDeps: { spec: [cls] },
+            });
+            await rejects(s, "web", "eks.amazonaws.com/alb");
+        });
+
+        it("passes EKS Auto Mode's ALB to apps, an explicit other class over its default, and its NLB class", async () => {
+            const s = stack();
+            s.gatewayService("istio-ingressgateway", {
+                type: "LoadBalancer",
+                loadBalancerClass: "eks.amazonaws.com/nlb",
+            });
+            s.ingressClass("auto-alb", "eks.amazonaws.com/alb", { isDefault: true, parameters: params });
+            s.ingressClass("nginx", "k8s.io/ingress-nginx");
+            s.ingress("apps", { ns: "istio-system", backends: [{ service: "shop" }] });
+            s.ingress("mesh", {
+                ns: "istio-system",
+                className: "nginx",
+                backends: [{ service: "istio-ingressgateway" }],
+            });
+            s.ingress("typo", {
+                ns: "istio-system",
+                className: "auto-nlb",
+                backends: [{ service: "istio-ingressgateway" }],
+            });
+            await passes(s);
+        });
+    });
+
+    describe("a Service that is the gateway by its pods, whatever its name", () => {
+        const albTo = (s: StackBuilder, service: string, ns: string) =>
+            s.ingress("web", { ns, className: "alb", backends: [{ service }] });
+
+        it("rejects a Service whose selector picks a Deployment's istio=ingressgateway pods", async () => {
+            const s = stack();
+            s.workload("edge-gw", { ns: "edge", podLabels: { app: "edge", istio: "ingressgateway" } });
+            s.service("edge", { ns: "edge", selector: { app: "edge" } });
+            albTo(s, "edge", "edge");
+            await rejects(
+                s,
+                "web",
+                'Istio gateway: selector app=edge picks the pods of kubernetes:apps/v1:Deployment "edge-gw" (pod template label istio=ingressgateway)',
+            );
+        });
+
+        it("rejects a Service selecting pods of Istio's gateway injection template (inject.istio.io/templates: gateway)", async () => {
+            const s = stack();
+            s.workload("public", {
+                ns: "ingress",
+                podLabels: { app: "public", "sidecar.istio.io/inject": "true" },
+                podAnnotations: { "inject.istio.io/templates": "gateway" },
+                containers: [{ name: "istio-proxy", image: "auto" }],
+            });
+            s.service("public", { ns: "ingress", selector: { app: "public" } });
+            const alb = s.alb("web-alb");
+            const tg = s.targetGroup("tg");
+            s.listener("l", alb, [tg]);
+            s.tgb("b", tg, "public", { ns: "ingress" });
+            await rejects(s, "web-alb", "inject.istio.io/templates: gateway");
+        });
+
+        it("rejects a Service selecting a DaemonSet whose istio-proxy container runs `proxy router` (Gateway API route)", async () => {
+            const s = stack();
+            s.workload("gw", {
+                kind: "DaemonSet",
+                ns: "mesh",
+                podLabels: { role: "front" },
+                containers: [
+                    { name: "istio-proxy", image: "proxyv2", args: ["proxy", "router", "--domain", "x"] },
+                ],
+            });
+            s.service("front", { ns: "mesh", selector: { role: "front" } });
+            s.gatewayClass("aws-alb", "gateway.k8s.aws/alb");
+            s.gateway("public", "aws-alb", { ns: "mesh" });
+            s.route("r", { ns: "mesh", parents: [{ name: "public" }], backends: [{ name: "front" }] });
+            await rejects(s, "public", `container istio-proxy runs "proxy router"`);
+        });
+
+        it("rejects a Service selecting Pods (kubectl get pods) with the gateway chart's labels", async () => {
+            const s = stack();
+            s.workload("edge-7d9f", { kind: "Pod", ns: "edge", podLabels: { app: "edge", istio: "edge" } });
+            s.service("public", { ns: "edge", selector: { istio: "edge" } });
+            albTo(s, "public", "edge");
+            await rejects(s, "web", 'kubernetes:core/v1:Pod "edge-7d9f"');
+        });
+
+        it("rejects a Service selecting a Deployment rendered by Istio's gateway chart", async () => {
+            const s = stack();
+            const chart = s.helmChart("gw", { releaseName: "edge" });
+            s.workload("edge", { ns: "istio-ingress", parent: chart, podLabels: { tier: "front" } });
+            s.service("front", { ns: "istio-ingress", selector: { tier: "front" } });
+            albTo(s, "front", "istio-ingress");
+            await rejects(s, "web", 'rendered by Istio gateway chart kubernetes:helm.sh/v4:Chart "gw"');
+        });
+
+        it("rejects at preview when the selector is the gateway Deployment's unknown output", async () => {
+            const s = stack({ preview: true });
+            const gw = s.workload("edge-gw", {
+                ns: "edge",
+                podLabels: { app: "edge", istio: "ingressgateway" },
+            });
+            const svc = s.service("edge", { ns: "edge", propDeps: { spec: [gw] } });
+            s.props(svc).spec.selector = UNKNOWN;
+            albTo(s, "edge", "edge");
+            await rejects(s, "web", "selector (unknown at preview)");
+        });
+
+        it("passes Services picking sidecar-injected app pods, another namespace's gateway, or a label the gateway lacks", async () => {
+            const s = stack();
+            s.workload("shop", {
+                kind: "Pod",
+                ns: "apps",
+                podLabels: {
+                    app: "shop",
+                    "app.kubernetes.io/name": "shop",
+                    "security.istio.io/tlsMode": "istio",
+                    "service.istio.io/canonical-name": "shop",
+                },
+                podAnnotations: { "inject.istio.io/templates": "sidecar" },
+                containers: [
+                    { name: "shop", image: "shop:1" },
+                    { name: "istio-proxy", image: "proxyv2", args: ["proxy", "sidecar", "--domain", "x"] },
+                ],
+            });
+            s.workload("istiod", { ns: "istio-system", podLabels: { app: "istiod", istio: "pilot" } });
+            s.workload("edge-gw", { ns: "edge", podLabels: { app: "edge", istio: "ingressgateway" } });
+            s.service("shop", { ns: "apps", selector: { app: "shop" } });
+            s.service("pilot", { ns: "istio-system", selector: { app: "istiod" } });
+            s.service("edge", { ns: "apps", selector: { app: "edge" } });
+            s.service("edge-canary", { ns: "edge", selector: { app: "edge", track: "canary" } });
+            s.ingress("web", {
+                ns: "apps",
+                className: "alb",
+                backends: [{ service: "shop" }, { service: "edge" }],
+            });
+            s.ingress("sys", { ns: "istio-system", className: "alb", backends: [{ service: "pilot" }] });
+            s.ingress("canary", { ns: "edge", className: "alb", backends: [{ service: "edge-canary" }] });
+            await passes(s);
+        });
+    });
+
+    describe("ExternalName Services pointing at the gateway", () => {
+        for (const host of [
+            "istio-ingressgateway.istio-system.svc.cluster.local",
+            "istio-ingressgateway.istio-system.svc",
+            "istio-ingressgateway.istio-system",
+            "Istio-IngressGateway.istio-system.svc.cluster.local.",
+        ]) {
+            it(`rejects an ALB Ingress to an ExternalName Service of ${host}`, async () => {
+                const s = stack();
+                s.gatewayService();
+                s.service("mesh", { ns: "apps", externalName: host });
+                s.ingress("web", { ns: "apps", className: "alb", backends: [{ service: "mesh" }] });
+                const v = await rejects(s, "web", `ExternalName ${host}`);
+                const lines = v.message.split("\n");
+                const i = lines.findIndex((l) => l.includes('kubernetes:core/v1:Service "mesh"'));
+                assert.match(lines[i + 1], /-> kubernetes:core\/v1:Service "istio-ingressgateway"/);
+            });
+        }
+
+        it("follows an ExternalName to an ExternalName to the gateway (TargetGroupBinding path)", async () => {
+            const s = stack();
+            s.gatewayService();
+            s.service("hop2", {
+                ns: "b",
+                externalName: "istio-ingressgateway.istio-system.svc.cluster.local",
+            });
+            s.service("hop1", { ns: "a", externalName: "hop2.b.svc" });
+            const alb = s.alb("web-alb");
+            const tg = s.targetGroup("tg");
+            s.listener("l", alb, [tg]);
+            s.tgb("b", tg, "hop1", { ns: "a" });
+            const v = await rejects(s, "web-alb", '"hop1"', '"hop2"', '"istio-ingressgateway"');
+            assert.ok(v.message.indexOf('"hop1"') < v.message.indexOf('"hop2"'), v.message);
+        });
+
+        it("rejects at preview when externalName is unknown and the Service depends on the gateway Service", async () => {
+            const s = stack({ preview: true });
+            const gw = s.gatewayService();
+            s.service("mesh", { ns: "apps", externalName: UNKNOWN, propDeps: { spec: [gw] } });
+            s.ingress("web", { ns: "apps", className: "alb", backends: [{ service: "mesh" }] });
+            await rejects(s, "web", "ExternalName <unknown at preview>");
+        });
+
+        it("passes ExternalNames to outside hosts, to ordinary Services, and a loop", async () => {
+            const s = stack();
+            s.gatewayService();
+            s.service("shop", { ns: "apps" });
+            s.service("ext", { ns: "apps", externalName: "istio-ingressgateway.example.com" });
+            s.service("local", { ns: "apps", externalName: "shop.apps.svc.cluster.local" });
+            s.service("other-ns", { ns: "apps", externalName: "istio-ingressgateway.apps.svc" });
+            s.service("istio-ingressgateway", { ns: "apps", selector: { app: "legacy-router" } });
+            s.service("loop-a", { ns: "apps", externalName: "loop-b.apps" });
+            s.service("loop-b", { ns: "apps", externalName: "loop-a.apps" });
+            s.ingress("web", {
+                ns: "apps",
+                className: "alb",
+                backends: ["ext", "local", "other-ns", "loop-a"].map((service) => ({ service })),
+            });
+            await passes(s);
+        });
+    });
+
+    describe("forward action annotations, read as the controller reads them", () => {
+        const action = (json: unknown) => ({ "alb.ingress.kubernetes.io/actions.fwd": JSON.stringify(json) });
+        const ingressWith = (
+            s: StackBuilder,
+            annotations: Record<string, string>,
+            o: { propDeps?: any } = {},
+        ) =>
+            s.ingress("web", {
+                ns: "istio-system",
+                className: "alb",
+                annotations,
+                backends: [{ service: "fwd", port: "use-annotation" }],
+                ...o,
+            });
+        const tgArn =
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/mesh-tg/0123456789abcdef";
+
+        for (const [label, json] of [
+            [
+                "ForwardConfig/TargetGroups/ServiceName",
+                {
+                    Type: "forward",
+                    ForwardConfig: {
+                        TargetGroups: [{ ServiceName: "istio-ingressgateway", ServicePort: "80" }],
+                    },
+                },
+            ],
+            [
+                "forwardconfig/TARGETGROUPS/serviceNAME",
+                {
+                    type: "forward",
+                    forwardconfig: { TARGETGROUPS: [{ serviceNAME: "istio-ingressgateway" }] },
+                },
+            ],
+        ] as const) {
+            it(`rejects field names in any case: ${label}`, async () => {
+                const s = stack();
+                s.gatewayService();
+                ingressWith(s, action(json));
+                await rejects(s, "web", "forward action in annotation alb.ingress.kubernetes.io/actions.fwd");
+            });
+        }
+
+        it("rejects a forward to a target group by ARN that a TargetGroupBinding binds to the gateway", async () => {
+            const s = stack();
+            s.gatewayService();
+            s.k8s(
+                "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
+                "mesh-tgb",
+                { serviceRef: { name: "istio-ingressgateway", port: 80 }, targetGroupARN: tgArn },
+                { ns: "istio-system" },
+            );
+            ingressWith(
+                s,
+                action({ type: "forward", forwardConfig: { targetGroups: [{ targetGroupARN: tgArn }] } }),
+            );
+            await rejects(s, "web", `target group ${tgArn}`, 'TargetGroupBinding "mesh-tgb"');
+        });
+
+        it("rejects a forward by target group name, matched to the binding's ARN or the stack's target group", async () => {
+            for (const viaStackTg of [false, true]) {
+                const s = stack();
+                s.gatewayService();
+                if (viaStackTg) {
+                    const tg = s.targetGroup("mesh", { name: "mesh-tg" });
+                    s.tgb("mesh-tgb", tg, "istio-ingressgateway", { ns: "istio-system" });
+                } else {
+                    s.k8s(
+                        "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
+                        "mesh-tgb",
+                        { serviceRef: { name: "istio-ingressgateway", port: 80 }, targetGroupARN: tgArn },
+                        { ns: "istio-system" },
+                    );
+                }
+                ingressWith(
+                    s,
+                    action({
+                        Type: "forward",
+                        TargetGroupArn: undefined,
+                        ForwardConfig: { TargetGroups: [{ TargetGroupName: "mesh-tg" }] },
+                    }),
+                );
+                await rejects(s, "web", "target group mesh-tg", '"mesh-tgb"');
+            }
+        });
+
+        it("rejects the top-level targetGroupARN form matched to a deployed target group's arn output", async () => {
+            const s = stack();
+            s.gatewayService();
+            const tg = s.targetGroup("mesh");
+            s.props(tg).arn = tgArn;
+            s.tgb("mesh-tgb", tg, "istio-ingressgateway", { ns: "istio-system" });
+            ingressWith(s, action({ type: "forward", targetGroupARN: tgArn }));
+            await rejects(s, "web", 'aws:lb/targetGroup:TargetGroup "mesh"');
+        });
+
+        it("rejects as MANDATORY at preview when the annotation is built from the target group's unknown ARN", async () => {
+            const s = stack({ preview: true });
+            s.gatewayService();
+            const tg = s.targetGroup("mesh");
+            s.tgb("mesh-tgb", tg, "istio-ingressgateway", { ns: "istio-system" });
+            const ing = ingressWith(s, {}, { propDeps: { metadata: [tg] } });
+            s.props(ing).metadata.annotations = { "alb.ingress.kubernetes.io/actions.fwd": UNKNOWN };
+            await rejects(s, "web", 'the Ingress depends on aws:lb/targetGroup:TargetGroup "mesh"');
+        });
+
+        it("passes target groups bound to apps or not bound, unknown fields, and conditions annotations", async () => {
+            const s = stack();
+            s.gatewayService();
+            s.service("shop", { ns: "apps" });
+            const appArn = tgArn.replace("mesh-tg", "shop-tg");
+            s.k8s(
+                "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding",
+                "shop-tgb",
+                { serviceRef: { name: "shop", port: 80 }, targetGroupARN: appArn },
+                { ns: "apps" },
+            );
+            ingressWith(s, {
+                ...action({
+                    type: "forward",
+                    forwardConfig: {
+                        targetGroups: [
+                            { targetGroupARN: appArn },
+                            { targetGroupARN: tgArn },
+                            { targetGroupName: "nope" },
+                        ],
+                    },
+                    forwardConfigs: { targetGroups: [{ serviceName: "istio-ingressgateway" }] },
+                }),
+                "alb.ingress.kubernetes.io/conditions.fwd": JSON.stringify([
+                    {
+                        field: "host-header",
+                        hostHeaderConfig: { values: ["istio-ingressgateway.istio-system"] },
+                    },
+                ]),
+            });
+            await passes(s);
+        });
+    });
+
+    describe("Gateway API: Layer-4 routes on an ALB Gateway", () => {
+        for (const kind of ["TLSRoute", "TCPRoute"] as const) {
+            it(`rejects a ${kind} from an ALB Gateway to the gateway as the error it is`, async () => {
+                const s = stack();
+                s.gatewayService();
+                s.gatewayClass("aws-alb", "gateway.k8s.aws/alb");
+                s.gateway("public", "aws-alb", { ns: "edge" });
+                s.route("passthrough", {
+                    ns: "edge",
+                    kind,
+                    version: "v1alpha2",
+                    parents: [{ name: "public" }],
+                    backends: [{ name: "istio-ingressgateway", namespace: "istio-system" }],
+                });
+                const v = await rejects(
+                    s,
+                    "public",
+                    `${kind} "edge/passthrough" on ALB Gateway "edge/public": not possible`,
+                    `gateway.networking.k8s.io/v1alpha2:${kind} "passthrough"`,
+                );
+                assert.ok(v.message.indexOf("not possible") < v.message.indexOf("hop by hop"), v.message);
+            });
+        }
+
+        it("passes a TLSRoute on an NLB Gateway (gateway.k8s.aws/nlb) to the gateway, and on an ALB to apps", async () => {
+            const s = stack();
+            s.gatewayService();
+            s.gatewayClass("aws-nlb", "gateway.k8s.aws/nlb");
+            s.gateway("l4", "aws-nlb", { ns: "edge" });
+            s.route("passthrough", {
+                ns: "edge",
+                kind: "TLSRoute",
+                version: "v1alpha2",
+                parents: [{ name: "l4" }],
+                backends: [{ name: "istio-ingressgateway", namespace: "istio-system" }],
+            });
+            s.gatewayClass("aws-alb", "gateway.k8s.aws/alb");
+            s.gateway("public", "aws-alb", { ns: "edge" });
+            s.route("tcp-app", {
+                ns: "edge",
+                kind: "TCPRoute",
+                version: "v1alpha2",
+                parents: [{ name: "public" }],
+                backends: [{ name: "db" }],
+            });
+            await passes(s);
+        });
+    });
 });

@@ -39,7 +39,7 @@ export function makeNoAlbInFrontOfIstioGateway(
                     : "";
                 report({
                     urn: c.origin.urn,
-                    summary: `ALB -> Istio gateway chain, hop by hop${more}:`,
+                    summary: `${c.problem ? `${c.problem}\n` : ""}ALB -> Istio gateway chain, hop by hop${more}:`,
                     hops: c.hops,
                     why: `double Layer 7: ${WHY}`,
                     remediation: NO_ALB_REMEDIATION,

@@ -9,7 +9,7 @@ import { GatewayConfig, gatewayConfigKey } from "./config";
 import { get, items, num, str, strMap, UNK, Unk } from "./props";
 import {
     ALB_GATEWAY_CONTROLLER,
-    ALB_INGRESS_CONTROLLER,
+    ALB_INGRESS_CONTROLLERS,
     ISTIO_GATEWAY_CONTROLLER,
     Kind,
     kindOf,
@@ -40,8 +40,16 @@ export interface GatewayTarget {
     resource?: R;
     /** How it appears in a chain (the Service, with its owner named in the note). */
     hop: Hop;
+    /** Hops between the referenced Service and `hop` (ExternalName Services pointing at the gateway). */
+    lead?: Hop[];
     nodePorts: number[];
-    source: "service" | "chart" | "istioGateway" | "name";
+    /** `alias`: an ExternalName Service whose DNS name is the gateway Service's. */
+    source: "service" | "chart" | "istioGateway" | "name" | "alias";
+}
+
+/** The hops from the Service a chain names to the gateway itself. */
+export function targetHops(t: GatewayTarget): Hop[] {
+    return t.lead ? [...t.lead, t.hop] : [t.hop];
 }
 
 /** An ALB/NLB path: LB -> listener [-> rule] -> target group -> (binding/attachment) -> gateway. */
@@ -63,6 +71,8 @@ export interface Chain {
     /** Further distinct paths between the same origin and gateway (reported in the same violation). */
     otherPaths: number;
     aws?: AwsPath;
+    /** What makes the chain invalid on top of being double Layer 7 (e.g. a TLSRoute on an ALB). */
+    problem?: string;
 }
 
 /** Hop of a resource. */
@@ -102,6 +112,10 @@ export class StackIndex {
     readonly listenersByLb = new Map<R, R[]>();
     readonly rulesByListener = new Map<R, R[]>();
     readonly tgbsByTg = new Map<R, R[]>();
+    /** Target groups by their known `arn` and `name` (for annotations that name one by ARN or name). */
+    readonly tgsByRef = new Map<string, R[]>();
+    /** TargetGroupBindings by the target group ARN or name they bind (literal values only). */
+    readonly tgbsByRef = new Map<string, R[]>();
     readonly attachmentsByTg = new Map<R, R[]>();
     readonly ingressClassesByName = new Map<string, R>();
     readonly gatewayClassesByName = new Map<string, R>();
@@ -128,8 +142,23 @@ export class StackIndex {
             for (const l of this.linked(rule, ["listenerArn"], "listener"))
                 push(this.rulesByListener, l, rule);
         }
+        for (const tg of this.list("targetGroup")) {
+            for (const ref of [str(tg.props, "arn"), str(tg.props, "name")]) {
+                if (typeof ref === "string" && ref) push(this.tgsByRef, ref, tg);
+            }
+        }
         for (const b of this.list("tgb")) {
             for (const tg of this.linked(b, ["spec"], "targetGroup")) push(this.tgbsByTg, tg, b);
+            const arn = str(b.props, "spec", "targetGroupARN");
+            const refs = new Set<string>();
+            if (typeof arn === "string" && arn) {
+                refs.add(arn);
+                const n = targetGroupNameOfArn(arn);
+                if (n) refs.add(n);
+            }
+            const name = str(b.props, "spec", "targetGroupName");
+            if (typeof name === "string" && name) refs.add(name);
+            for (const ref of refs) push(this.tgbsByRef, ref, b);
         }
         for (const a of this.list("tgAttachment")) {
             for (const tg of this.linked(a, ["targetGroupArn"], "targetGroup"))
@@ -221,36 +250,100 @@ export class StackIndex {
 
 const ISTIO_MARKER = /^(?:[a-z0-9.-]*\.)?istio\.io\//;
 
-/** Why a Service's labels or selector mark it as an Istio ingress gateway, or undefined. */
-function labelReason(svc: R, extra: Record<string, string>): string | undefined {
-    for (const [where, path] of [
-        ["selector", ["spec", "selector"]],
-        ["label", ["metadata", "labels"]],
-    ] as const) {
-        const { map } = strMap(svc.props, ...path);
-        if (map.size === 0) continue;
-        if (map.get("istio") === "ingressgateway") return `${where} istio=ingressgateway`;
-        if (map.get("app") === "istio-ingressgateway") return `${where} app=istio-ingressgateway`;
-        if (map.has("istio.io/gateway-name"))
-            return `${where} istio.io/gateway-name=${map.get("istio.io/gateway-name")}`;
-        for (const [k, v] of Object.entries(extra)) {
-            if (map.has(k) && (v === "*" || map.get(k) === v))
-                return `${where} ${k}=${map.get(k)} (configured)`;
-        }
-        // Istio's gateway chart: app=<name>, istio=<name without "istio-">.
-        const istio = map.get("istio");
-        const app = map.get("app");
-        if (istio && app && istio !== "pilot" && (app === istio || app === `istio-${istio}`)) {
-            return `${where} app=${app}, istio=${istio} (Istio gateway chart)`;
-        }
-        const appName = map.get("app.kubernetes.io/name");
-        if (appName && appName !== "istiod" && [...map.keys()].some((k) => ISTIO_MARKER.test(k))) {
-            if (app === appName || appName.includes("gateway")) {
-                return `${where} app.kubernetes.io/name=${appName} with istio.io markers (Istio gateway chart)`;
-            }
+/**
+ * Why a label map (a Service's labels or selector, or a workload's pod labels) marks an Istio ingress
+ * gateway, or undefined. `pods`: the map is pod labels, where sidecar injection adds istio.io labels
+ * to every application pod, so the "istio.io markers" heuristic is left out.
+ */
+function labelMapReason(
+    map: Map<string, string>,
+    where: string,
+    extra: Record<string, string>,
+    pods = false,
+): string | undefined {
+    if (map.size === 0) return undefined;
+    if (map.get("istio") === "ingressgateway") return `${where} istio=ingressgateway`;
+    if (map.get("app") === "istio-ingressgateway") return `${where} app=istio-ingressgateway`;
+    if (map.has("istio.io/gateway-name"))
+        return `${where} istio.io/gateway-name=${map.get("istio.io/gateway-name")}`;
+    for (const [k, v] of Object.entries(extra)) {
+        if (map.has(k) && (v === "*" || map.get(k) === v)) return `${where} ${k}=${map.get(k)} (configured)`;
+    }
+    // Istio's gateway chart: app=<name>, istio=<name without "istio-">.
+    const istio = map.get("istio");
+    const app = map.get("app");
+    if (istio && app && istio !== "pilot" && (app === istio || app === `istio-${istio}`)) {
+        return `${where} app=${app}, istio=${istio} (Istio gateway chart)`;
+    }
+    if (pods) return undefined;
+    const appName = map.get("app.kubernetes.io/name");
+    if (appName && appName !== "istiod" && [...map.keys()].some((k) => ISTIO_MARKER.test(k))) {
+        if (app === appName || appName.includes("gateway")) {
+            return `${where} app.kubernetes.io/name=${appName} with istio.io markers (Istio gateway chart)`;
         }
     }
     return undefined;
+}
+
+/** Why a Service's labels or selector mark it as an Istio ingress gateway, or undefined. */
+function labelReason(svc: R, extra: Record<string, string>): string | undefined {
+    return (
+        labelMapReason(strMap(svc.props, "spec", "selector").map, "selector", extra) ??
+        labelMapReason(strMap(svc.props, "metadata", "labels").map, "label", extra)
+    );
+}
+
+/** The target group name in an ELB target group ARN (`...:targetgroup/<name>/<id>`). */
+export function targetGroupNameOfArn(arn: string): string | undefined {
+    return /:targetgroup\/([^/]+)\//.exec(arn)?.[1];
+}
+
+/** `svc.ns.svc.cluster.local`, `svc.ns.svc` or `svc.ns` (optionally with a final dot): the Service it names. */
+export function clusterDnsService(host: string): { ns: string; name: string } | undefined {
+    const label = "[a-z0-9](?:[-a-z0-9]*[a-z0-9])?";
+    const m = new RegExp(`^(${label})\\.(${label})(?:\\.svc(?:\\.cluster\\.local)?)?\\.?$`).exec(
+        host.trim().toLowerCase(),
+    );
+    return m ? { name: m[1], ns: m[2] } : undefined;
+}
+
+/** A workload (Deployment, DaemonSet, StatefulSet, ReplicaSet, Pod) whose pods are an Istio gateway. */
+interface GatewayPods {
+    workload: R;
+    labels: Map<string, string>;
+    reason: string;
+}
+
+/** Go's encoding/json matches object keys case-insensitively (exact match first), as the ALB controller reads its JSON annotations. */
+function jsonField(obj: unknown, key: string): unknown {
+    if (!obj || typeof obj !== "object" || Array.isArray(obj)) return undefined;
+    const o = obj as Record<string, unknown>;
+    if (Object.prototype.hasOwnProperty.call(o, key)) return o[key];
+    const lower = key.toLowerCase();
+    let found: unknown;
+    for (const k of Object.keys(o)) if (k.toLowerCase() === lower) found = o[k];
+    return found;
+}
+
+function jsonArray(obj: unknown, key: string): unknown[] {
+    const v = jsonField(obj, key);
+    return Array.isArray(v) ? v : [];
+}
+
+function jsonString(obj: unknown, key: string): string | undefined {
+    const v = jsonField(obj, key);
+    return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+/** A backend an ALB Ingress forwards to: a Service by name, or a target group by ARN/name or by link. */
+export interface IngressBackend {
+    where: string;
+    /** The Service name (UNK when it comes from another resource's output). */
+    name?: Name;
+    /** A target group named in a forward action annotation, by ARN or name. */
+    targetGroup?: string;
+    /** Resources the Ingress depends on for an annotation unknown at preview. */
+    linked?: R[];
 }
 
 const GATEWAY_CHART = /(?:^|\/)gateway(?:-v?\d[\w.+-]*)?(?:\.tgz)?$/;
@@ -293,6 +386,10 @@ export class Analysis {
     private readonly serviceNames = new Set<string>();
     private readonly named = new Map<string, GatewayTarget>();
     private readonly reachCache = new Map<R, Reach[]>();
+    /** Gateway workloads by namespace, and by resource. */
+    private readonly gatewayPodsByNs = new Map<string, GatewayPods[]>();
+    private readonly gatewayPodsByRes = new Map<R, GatewayPods>();
+    private readonly aliasState = new Map<R, "resolving" | "done">();
     private awsPathsCache?: AwsPath[];
     private albChainsCache?: Chain[];
 
@@ -313,6 +410,13 @@ export class Analysis {
         }
         const chartKeys = new Map<string, R>();
         for (const [r, s] of charts) if (s.ns !== UNK) chartKeys.set(`${s.ns}/${s.name}`, r);
+        for (const w of ix.list("workload")) {
+            const g = this.gatewayWorkload(w, charts);
+            if (!g) continue;
+            this.gatewayPodsByRes.set(w, g);
+            const ns = ix.meta(w).ns;
+            if (ns !== UNK) push(this.gatewayPodsByNs, ns, g);
+        }
 
         for (const s of ix.list("service")) {
             const m = ix.meta(s);
@@ -330,6 +434,7 @@ export class Analysis {
             if (!reason && key && istioGateways.has(key)) {
                 reason = `provisioned by Istio for Gateway "${istioGateways.get(key)!.name}" (class istio)`;
             }
+            if (!reason && this.gatewayPodsByRes.size) reason = this.podsReason(s, m.ns);
             if (!reason) continue;
             this.add(
                 {
@@ -389,6 +494,112 @@ export class Analysis {
                 { ns: m.ns, name },
             );
         }
+        this.addAliases();
+    }
+
+    /** ExternalName Services naming a gateway Service's cluster DNS name are hops to it. */
+    private addAliases(): void {
+        for (const s of this.index.list("service")) {
+            if (!this.byRes.has(s) && str(s.props, "spec", "type") === "ExternalName") this.aliasTargets(s);
+        }
+    }
+
+    private aliasTargets(s: R): void {
+        if (this.aliasState.has(s)) return; // done, or an ExternalName loop
+        this.aliasState.set(s, "resolving");
+        const ix = this.index;
+        const m = ix.meta(s);
+        const ext = str(s.props, "spec", "externalName");
+        let found: GatewayTarget[] = [];
+        if (ext === UNK) {
+            // Taken from another resource's output at preview: follow what the Service depends on.
+            found = this.resolveService(UNK, UNK, s);
+        } else if (typeof ext === "string") {
+            const ref = clusterDnsService(ext);
+            if (ref) {
+                for (const other of ix.servicesByKey.get(`${ref.ns}/${ref.name}`) ?? []) {
+                    if (other !== s && str(other.props, "spec", "type") === "ExternalName")
+                        this.aliasTargets(other);
+                }
+                found = this.resolveService(ref.ns, ref.name, s);
+            }
+        }
+        const key = m.ns !== UNK && m.name !== UNK ? `${m.ns}/${m.name}` : `${nameText(m.ns)}/${s.name}`;
+        const hop = hopOf(s, {
+            k8s: ix.k8sName(s),
+            note: `ExternalName ${ext === UNK ? "<unknown at preview>" : String(ext)}: a DNS alias of the gateway Service`,
+        });
+        for (const t of found) {
+            if (t.resource === s) continue;
+            this.add(
+                {
+                    key,
+                    resource: s,
+                    hop: t.hop,
+                    lead: [hop, ...(t.lead ?? [])],
+                    nodePorts: [],
+                    source: "alias",
+                },
+                m,
+            );
+        }
+        this.aliasState.set(s, "done");
+    }
+
+    /** Why a workload's pods are an Istio gateway, with their labels; undefined for other workloads. */
+    private gatewayWorkload(w: R, charts: Map<R, unknown>): GatewayPods | undefined {
+        const pod = w.type === "kubernetes:core/v1:Pod";
+        const meta = pod ? ["metadata"] : ["spec", "template", "metadata"];
+        const spec = pod ? ["spec"] : ["spec", "template", "spec"];
+        const labels = strMap(w.props, ...meta, "labels").map;
+        const where = pod ? "pod label" : "pod template label";
+        let reason = labelMapReason(labels, where, this.config.gatewayLabels, true);
+        if (!reason) {
+            const t = str(w.props, ...meta, "annotations", "inject.istio.io/templates");
+            if (typeof t === "string" && t.split(",").some((x) => x.trim() === "gateway"))
+                reason = "pod annotation inject.istio.io/templates: gateway (Istio's gateway injection)";
+        }
+        if (!reason) {
+            for (const c of items(w.props, ...spec, "containers")) {
+                if (str(c, "name") !== "istio-proxy") continue;
+                const args = items(c, "args").map((a) => (typeof a === "string" ? a : ""));
+                const i = args.indexOf("proxy");
+                if (i >= 0 && args.slice(i + 1).includes("router")) {
+                    reason = 'container istio-proxy runs "proxy router" (an Istio gateway)';
+                    break;
+                }
+            }
+        }
+        if (!reason && w.parent && charts.has(w.parent))
+            reason = `rendered by Istio gateway chart ${w.parent.type} "${w.parent.name}"`;
+        return reason ? { workload: w, labels, reason } : undefined;
+    }
+
+    /** Why a Service is the gateway by the pods its selector picks, or undefined. */
+    private podsReason(svc: R, ns: Name): string | undefined {
+        const sel = strMap(svc.props, "spec", "selector");
+        if (sel.unknown) {
+            // The selector comes from another resource's output at preview: follow what it depends on.
+            for (const w of this.index.linked(svc, ["spec"], "workload")) {
+                const g = this.gatewayPodsByRes.get(w);
+                if (g) return `selector (unknown at preview) taken from ${w.type} "${w.name}": ${g.reason}`;
+            }
+            return undefined;
+        }
+        if (sel.map.size === 0 || ns === UNK) return undefined;
+        for (const g of this.gatewayPodsByNs.get(ns) ?? []) {
+            let all = true;
+            for (const [k, v] of sel.map) {
+                if (g.labels.get(k) !== v) {
+                    all = false;
+                    break;
+                }
+            }
+            if (!all) continue;
+            const text = [...sel.map].map(([k, v]) => `${k}=${v}`).join(", ");
+            return `selector ${text} picks the pods of ${g.workload.type} "${g.workload.name}" (${g.reason})`;
+        }
+        return undefined;
     }
 
     private add(t: GatewayTarget, m: K8sMeta): void {
@@ -578,84 +789,91 @@ export class Analysis {
                     : hopOf(p.via, { note: "nodes registered on the gateway NodePort" }),
             );
         }
-        hops.push(p.target.hop);
+        hops.push(...targetHops(p.target));
         return hops;
     }
 
-    /** Why an Ingress is served by the AWS Load Balancer Controller (an ALB), or undefined. */
+    /** Why an Ingress is served by an ALB (AWS Load Balancer Controller, EKS Auto Mode), or undefined. */
     albIngress(ing: R): string | undefined {
         const ix = this.index;
         const ann = strMap(ing.props, "metadata", "annotations").map;
         const a = ann.get("kubernetes.io/ingress.class");
         if (a === "alb") return "annotation kubernetes.io/ingress.class: alb";
         const cn = str(ing.props, "spec", "ingressClassName");
-        const albClass = (classes: R[]): R | undefined =>
-            classes.find((c) => {
-                const ctrl = str(c.props, "spec", "controller");
-                return ctrl === ALB_INGRESS_CONTROLLER;
-            });
+        const albController = (c: R): string | undefined => {
+            const ctrl = str(c.props, "spec", "controller");
+            return typeof ctrl === "string" && ALB_INGRESS_CONTROLLERS.includes(ctrl) ? ctrl : undefined;
+        };
         if (typeof cn === "string") {
             const c = ix.ingressClassesByName.get(cn);
             if (c) {
-                return albClass([c])
-                    ? `ingressClassName ${cn}: IngressClass controller ${ALB_INGRESS_CONTROLLER}`
-                    : undefined;
+                const ctrl = albController(c);
+                return ctrl ? `ingressClassName ${cn}: IngressClass controller ${ctrl}` : undefined;
             }
             return cn === "alb"
                 ? "ingressClassName: alb (the AWS Load Balancer Controller's class)"
                 : undefined;
         }
         if (cn === UNK) {
-            const c = albClass(ix.linked(ing, ["spec"], "ingressClass"));
-            return c ? `IngressClass "${c.name}" controller ${ALB_INGRESS_CONTROLLER}` : undefined;
+            for (const c of ix.linked(ing, ["spec"], "ingressClass")) {
+                const ctrl = albController(c);
+                if (ctrl) return `IngressClass "${c.name}" controller ${ctrl}`;
+            }
+            return undefined;
         }
         if (a !== undefined) return undefined;
-        const def = albClass(
-            ix
-                .list("ingressClass")
-                .filter(
-                    (c) =>
-                        strMap(c.props, "metadata", "annotations").map.get(
-                            "ingressclass.kubernetes.io/is-default-class",
-                        ) === "true",
-                ),
-        );
-        return def
-            ? `no class: default IngressClass "${ix.k8sName(def)}" controller ${ALB_INGRESS_CONTROLLER}`
-            : undefined;
+        for (const c of ix.list("ingressClass")) {
+            const isDefault =
+                strMap(c.props, "metadata", "annotations").map.get(
+                    "ingressclass.kubernetes.io/is-default-class",
+                ) === "true";
+            const ctrl = isDefault ? albController(c) : undefined;
+            const n = ix.meta(c).name;
+            if (ctrl) return `no class: default IngressClass "${n === UNK ? c.name : n}" controller ${ctrl}`;
+        }
+        return undefined;
     }
 
-    /** The Service backends of an Ingress: rules, default backend, old shape, annotation forward actions. */
-    ingressBackends(ing: R): { name: Name; where: string }[] {
-        const out: { name: Name; where: string }[] = [];
-        const ann = strMap(ing.props, "metadata", "annotations").map;
+    /**
+     * The backends of an Ingress: rules, default backend, old shape, and the forward actions of
+     * `alb.ingress.kubernetes.io/actions.<name>` annotations (read as the controller reads them: Go's
+     * case-insensitive JSON field names; Services by name, target groups by ARN or name). The
+     * `conditions.<name>` annotations only narrow when an action applies, so they name no backend.
+     */
+    ingressBackends(ing: R): IngressBackend[] {
+        const out: IngressBackend[] = [];
+        const anns = strMap(ing.props, "metadata", "annotations");
+        const ann = anns.map;
         const add = (backend: unknown, where: string): void => {
             if (!backend || backend === UNK) return;
             const svc = str(backend, "service", "name") ?? str(backend, "serviceName");
             const port = str(backend, "service", "port", "name") ?? str(backend, "servicePort");
             if (port === "use-annotation" && typeof svc === "string") {
                 const key = `alb.ingress.kubernetes.io/actions.${svc}`;
+                const at = `${where} -> forward action in annotation ${key}`;
                 const raw = ann.get(key);
-                if (!raw) return;
-                let action: any;
+                if (raw === undefined) {
+                    // Unknown at preview (e.g. built from a target group's ARN output): follow the
+                    // resources the Ingress's metadata depends on.
+                    if (anns.unknown)
+                        out.push({ where: at, linked: this.index.linked(ing, ["metadata"], undefined) });
+                    return;
+                }
+                let action: unknown;
                 try {
                     action = JSON.parse(raw);
                 } catch {
                     return;
                 }
-                const tgs = [
-                    ...(Array.isArray(action?.forwardConfig?.targetGroups)
-                        ? action.forwardConfig.targetGroups
-                        : []),
-                    ...(Array.isArray(action?.targetGroups) ? action.targetGroups : []),
-                ];
-                for (const tg of tgs) {
-                    if (typeof tg?.serviceName === "string") {
-                        out.push({
-                            name: tg.serviceName,
-                            where: `${where} -> forward action in annotation ${key}`,
-                        });
-                    }
+                const forward = jsonField(action, "forwardConfig");
+                const tuples = [...jsonArray(forward, "targetGroups"), ...jsonArray(action, "targetGroups")];
+                const top = jsonString(action, "targetGroupARN");
+                if (top) out.push({ where: at, targetGroup: top });
+                for (const tg of tuples) {
+                    const name = jsonString(tg, "serviceName");
+                    if (name) out.push({ where: at, name });
+                    const ref = jsonString(tg, "targetGroupARN") ?? jsonString(tg, "targetGroupName");
+                    if (ref) out.push({ where: at, targetGroup: ref });
                 }
                 return;
             }
@@ -677,33 +895,97 @@ export class Analysis {
         return out;
     }
 
+    /**
+     * Where a target group named by ARN or name leads: target groups of the stack with that `arn` or
+     * `name` (and their bindings/attachments), and TargetGroupBindings of that ARN or name.
+     */
+    targetGroupReach(ref: string): { tg?: R; via?: R; target: GatewayTarget }[] {
+        const out: { tg?: R; via?: R; target: GatewayTarget }[] = [];
+        const seen = new Set<R>();
+        for (const tg of this.index.tgsByRef.get(ref) ?? []) {
+            for (const r of this.reach(tg)) {
+                if (r.via) seen.add(r.via);
+                out.push({ tg, via: r.via, target: r.target });
+            }
+        }
+        for (const b of this.index.tgbsByRef.get(ref) ?? []) {
+            if (seen.has(b)) continue;
+            const ns = this.index.meta(b).ns;
+            for (const t of this.resolveService(ns, str(b.props, "spec", "serviceRef", "name"), b)) {
+                out.push({ via: b, target: t });
+            }
+        }
+        return out;
+    }
+
     /** The chains ALB -> ... -> Istio gateway, one per origin and gateway. */
     albChains(): Chain[] {
         if (this.albChainsCache) return this.albChainsCache;
         const ix = this.index;
         const byId = new Map<string, Chain>();
-        const add = (origin: R, target: GatewayTarget, hops: () => Hop[], aws?: AwsPath): void => {
+        const add = (
+            origin: R,
+            target: GatewayTarget,
+            hops: () => Hop[],
+            extra: { aws?: AwsPath; problem?: string } = {},
+        ): void => {
             const id = `${origin.urn}\u0000${target.key}`;
             const c = byId.get(id);
-            if (c) c.otherPaths++;
-            else byId.set(id, { origin, target, hops: hops(), otherPaths: 0, aws });
+            if (c) {
+                c.otherPaths++;
+                c.problem ??= extra.problem;
+            } else byId.set(id, { origin, target, hops: hops(), otherPaths: 0, ...extra });
         };
         // 1. AWS resources.
         for (const p of this.awsPaths()) {
             if (p.lbKind === "application" || p.lbKind === "unknown")
-                add(p.lb, p.target, () => this.awsHops(p), p);
+                add(p.lb, p.target, () => this.awsHops(p), { aws: p });
         }
-        // 2. Ingress served by the ALB controller.
+        // 2. Ingress served by an ALB.
         for (const ing of ix.list("ingress")) {
             const why = this.albIngress(ing);
             if (!why) continue;
             const ns = ix.meta(ing).ns;
+            const ingHop = (where: string): Hop =>
+                hopOf(ing, { k8s: ix.k8sName(ing), note: `ALB: ${why}; backend ${where}` });
+            const tgHops = (tg: R | undefined, via: R | undefined): Hop[] => {
+                const hops: Hop[] = [];
+                if (tg) hops.push(hopOf(tg));
+                if (via) {
+                    hops.push(
+                        ix.kind(via) === "tgb"
+                            ? hopOf(via, { k8s: ix.k8sName(via), note: "serviceRef" })
+                            : hopOf(via, { note: "nodes registered on the gateway NodePort" }),
+                    );
+                }
+                return hops;
+            };
             for (const b of this.ingressBackends(ing)) {
-                for (const t of this.resolveService(ns, b.name, ing)) {
-                    add(ing, t, () => [
-                        hopOf(ing, { k8s: ix.k8sName(ing), note: `ALB: ${why}; backend ${b.where}` }),
-                        t.hop,
-                    ]);
+                if (b.name !== undefined) {
+                    for (const t of this.resolveService(ns, b.name, ing))
+                        add(ing, t, () => [ingHop(b.where), ...targetHops(t)]);
+                }
+                if (b.targetGroup !== undefined) {
+                    const where = `${b.where} (target group ${b.targetGroup})`;
+                    for (const r of this.targetGroupReach(b.targetGroup))
+                        add(ing, r.target, () => [
+                            ingHop(where),
+                            ...tgHops(r.tg, r.via),
+                            ...targetHops(r.target),
+                        ]);
+                }
+                for (const d of b.linked ?? []) {
+                    const where = `${b.where} (unknown at preview; the Ingress depends on ${d.type} "${d.name}")`;
+                    if (ix.kind(d) === "targetGroup") {
+                        for (const r of this.reach(d))
+                            add(ing, r.target, () => [
+                                ingHop(where),
+                                ...tgHops(d, r.via),
+                                ...targetHops(r.target),
+                            ]);
+                    }
+                    const t = this.byRes.get(d);
+                    if (t) add(ing, t, () => [ingHop(where), ...targetHops(t)]);
                 }
             }
         }
@@ -713,6 +995,11 @@ export class Analysis {
             const cls = str(g.props, "spec", "gatewayClassName");
             for (const route of ix.routesByGateway.get(g) ?? []) {
                 const rns = ix.meta(route).ns;
+                const routeKind = route.type.slice(route.type.lastIndexOf(":") + 1);
+                // An ALB listens for HTTP(S) only: the controller never programs a Layer-4 route on it.
+                const problem = /^(TLS|TCP|UDP)Route$/.test(routeKind)
+                    ? `${routeKind} "${ix.k8sName(route)}" on ALB Gateway "${ix.k8sName(g)}": not possible, an ALB only serves HTTP(S) routes (HTTPRoute, GRPCRoute), so this route is never programmed. For TLS passthrough to Istio, use an NLB (GatewayClass controller gateway.k8s.aws/nlb, or the gateway Service's NLB).`
+                    : undefined;
                 items(route.props, "spec", "rules").forEach((rule, i) => {
                     items(rule, "backendRefs").forEach((ref, j) => {
                         const kind = str(ref, "kind") ?? "Service";
@@ -720,17 +1007,22 @@ export class Analysis {
                         if (kind !== "Service" || (group !== "" && group !== "core")) return;
                         const ns = str(ref, "namespace") ?? rns;
                         for (const t of this.resolveService(ns, str(ref, "name"), route)) {
-                            add(g, t, () => [
-                                hopOf(g, {
-                                    k8s: ix.k8sName(g),
-                                    note: `ALB: gatewayClassName ${nameText(cls)}, controller ${ALB_GATEWAY_CONTROLLER}`,
-                                }),
-                                hopOf(route, {
-                                    k8s: ix.k8sName(route),
-                                    note: `spec.rules[${i}].backendRefs[${j}]`,
-                                }),
-                                t.hop,
-                            ]);
+                            add(
+                                g,
+                                t,
+                                () => [
+                                    hopOf(g, {
+                                        k8s: ix.k8sName(g),
+                                        note: `ALB: gatewayClassName ${nameText(cls)}, controller ${ALB_GATEWAY_CONTROLLER}`,
+                                    }),
+                                    hopOf(route, {
+                                        k8s: ix.k8sName(route),
+                                        note: `spec.rules[${i}].backendRefs[${j}]${problem ? `; ${routeKind} on an ALB: not possible` : ""}`,
+                                    }),
+                                    ...targetHops(t),
+                                ],
+                                { problem },
+                            );
                         }
                     });
                 });

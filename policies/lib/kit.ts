@@ -7,7 +7,7 @@ import type {
 } from "@pulumi/policy";
 import { GatewayConfig, gatewayConfigProperties, readGatewayConfig } from "./config";
 import { Analysis, analyze, GatewayTarget, Hop, hopOf } from "./graph";
-import { str, strMap, Unk, UNK } from "./props";
+import { get, str, strMap, Unk, UNK } from "./props";
 import { Finding, reportFinding } from "./report";
 import type { EnforcementLevel } from "./types";
 
@@ -108,6 +108,35 @@ export function gatewayLbServices(a: Analysis): GatewayLbService[] {
                 annotationsUnknown: ann.unknown,
                 loadBalancerClass: str(r.props, "spec", "loadBalancerClass"),
             });
+        } else if (t.source === "istioGateway") {
+            // Istio provisions this Service for a Gateway API Gateway of class istio: it copies
+            // spec.infrastructure.annotations (or, without them, the Gateway's own annotations) and
+            // takes the type from the networking.istio.io/service-type annotation (LoadBalancer by
+            // default). A parametersRef can overlay anything, so its Service is then not judged.
+            const infra = get(r.props, "spec", "infrastructure", "annotations") !== undefined;
+            const ann = infra
+                ? strMap(r.props, "spec", "infrastructure", "annotations")
+                : strMap(r.props, "metadata", "annotations");
+            const own = strMap(r.props, "metadata", "annotations");
+            const params = get(r.props, "spec", "infrastructure", "parametersRef");
+            out.push({
+                target: t,
+                urn: r.urn,
+                hops: [
+                    hopOf(r, {
+                        k8s: a.index.k8sName(r),
+                        note: "Istio provisions its Service from this Gateway",
+                    }),
+                    t.hop,
+                ],
+                annotationsAt: infra
+                    ? "spec.infrastructure.annotations"
+                    : "metadata.annotations (Istio copies them to the Service)",
+                type: own.map.get("networking.istio.io/service-type") ?? (own.unknown ? UNK : "LoadBalancer"),
+                annotations: ann.map,
+                annotationsUnknown: ann.unknown || params !== undefined,
+                loadBalancerClass: undefined,
+            });
         } else if (t.source === "chart") {
             const ann = strMap(r.props, "values", "service", "annotations");
             out.push({
@@ -129,10 +158,16 @@ export function gatewayLbServices(a: Analysis): GatewayLbService[] {
 export const ANN = "service.beta.kubernetes.io/";
 export const NLB_TYPES = ["external", "nlb", "nlb-ip"];
 
-/** True when the Service's settings ask the AWS Load Balancer Controller (or in-tree) for an NLB. */
+/** Service loadBalancerClass values that make an NLB: the AWS Load Balancer Controller's, EKS Auto Mode's. */
+export const NLB_CLASSES = ["service.k8s.aws/nlb", "eks.amazonaws.com/nlb"];
+
+/** True when the Service's settings ask the AWS Load Balancer Controller, EKS Auto Mode (or in-tree) for an NLB. */
 export function asksForNlb(s: GatewayLbService): boolean {
     const t = s.annotations.get(`${ANN}aws-load-balancer-type`);
-    return s.loadBalancerClass === "service.k8s.aws/nlb" || (t !== undefined && NLB_TYPES.includes(t));
+    return (
+        (typeof s.loadBalancerClass === "string" && NLB_CLASSES.includes(s.loadBalancerClass)) ||
+        (t !== undefined && NLB_TYPES.includes(t))
+    );
 }
 
 export { UNK };

@@ -14,11 +14,12 @@ export type Kind =
     | "gatewayClass"
     | "gateway"
     | "route"
+    | "workload"
     | "helmRelease"
     | "helmChart";
 
 const ELB = "aws:(?:lb|alb|elasticloadbalancingv2)";
-const GWAPI = "kubernetes:gateway\\.networking\\.k8s\\.io/(?:v1|v1beta1|v1alpha2)";
+const GWAPI = "kubernetes:gateway\\.networking\\.k8s\\.io/(?:v1|v1beta1|v1alpha2|v1alpha3)";
 
 const PATTERNS: [Kind, RegExp][] = [
     ["lb", new RegExp(`^${ELB}/loadBalancer:LoadBalancer$`)],
@@ -36,7 +37,13 @@ const PATTERNS: [Kind, RegExp][] = [
     ["tgb", /^kubernetes:elbv2\.k8s\.aws\/(?:v1beta1|v1):TargetGroupBinding$/],
     ["gatewayClass", new RegExp(`^${GWAPI}:GatewayClass$`)],
     ["gateway", new RegExp(`^${GWAPI}:Gateway$`)],
-    ["route", new RegExp(`^${GWAPI}:(?:HTTPRoute|GRPCRoute)$`)],
+    // HTTP/gRPC routes, and the Layer-4 routes an ALB cannot take (reported as such).
+    ["route", new RegExp(`^${GWAPI}:(?:HTTPRoute|GRPCRoute|TLSRoute|TCPRoute|UDPRoute)$`)],
+    // What runs pods: a Service is the gateway when its selector picks a gateway workload's pods.
+    [
+        "workload",
+        /^kubernetes:(?:(?:apps\/(?:v1|v1beta1|v1beta2)|extensions\/v1beta1):(?:Deployment|DaemonSet|StatefulSet|ReplicaSet)|core\/v1:Pod)$/,
+    ],
     ["helmRelease", /^kubernetes:helm\.sh\/v3:Release$/],
     ["helmChart", /^kubernetes:helm\.sh\/v[34]:Chart$/],
 ];
@@ -61,5 +68,12 @@ export function kindOf(type: string): Kind | undefined {
 
 /** Controllers and classes. */
 export const ALB_INGRESS_CONTROLLER = "ingress.k8s.aws/alb";
+/** EKS Auto Mode's built-in load balancing: the same ALB, run by AWS. */
+export const EKS_AUTO_ALB_INGRESS_CONTROLLER = "eks.amazonaws.com/alb";
+/** IngressClass controllers that make an ALB. */
+export const ALB_INGRESS_CONTROLLERS: readonly string[] = [
+    ALB_INGRESS_CONTROLLER,
+    EKS_AUTO_ALB_INGRESS_CONTROLLER,
+];
 export const ALB_GATEWAY_CONTROLLER = "gateway.k8s.aws/alb";
 export const ISTIO_GATEWAY_CONTROLLER = "istio.io/gateway-controller";

@@ -35,6 +35,18 @@ export interface ServiceOptions extends K8sOptions {
     nodePort?: number;
     ports?: Record<string, unknown>[];
     loadBalancerClass?: string;
+    /** Makes an ExternalName Service with this DNS name (no selector, no ports). */
+    externalName?: string;
+}
+
+export interface WorkloadOptions extends K8sOptions {
+    /** Deployment (default), DaemonSet, StatefulSet, ReplicaSet, or Pod (labels on the Pod itself). */
+    kind?: "Deployment" | "DaemonSet" | "StatefulSet" | "ReplicaSet" | "Pod";
+    /** Pod labels (the template's for a workload). */
+    podLabels?: Record<string, string>;
+    /** Pod annotations (the template's for a workload). */
+    podAnnotations?: Record<string, string>;
+    containers?: Record<string, unknown>[];
 }
 
 export interface Backend {
@@ -53,7 +65,7 @@ export interface IngressOptions extends K8sOptions {
 export interface RouteOptions extends K8sOptions {
     parents: { name: string; namespace?: string; kind?: string }[];
     backends: { name: string; namespace?: string; kind?: string; port?: number }[];
-    kind?: "HTTPRoute" | "GRPCRoute";
+    kind?: "HTTPRoute" | "GRPCRoute" | "TLSRoute" | "TCPRoute" | "UDPRoute";
     version?: "v1" | "v1beta1" | "v1alpha2";
 }
 
@@ -238,7 +250,35 @@ export class StackBuilder {
             ports,
         };
         if (o.loadBalancerClass) spec.loadBalancerClass = o.loadBalancerClass;
+        if (o.externalName !== undefined) {
+            return this.k8s(
+                "kubernetes:core/v1:Service",
+                name,
+                { type: "ExternalName", externalName: o.externalName },
+                o,
+            );
+        }
         return this.k8s("kubernetes:core/v1:Service", name, spec, o);
+    }
+
+    /** A workload (Deployment by default) or Pod, with pod labels, annotations and containers. */
+    workload(name: string, o: WorkloadOptions = {}): Ref {
+        const kind = o.kind ?? "Deployment";
+        const podLabels = o.podLabels ?? { app: name };
+        const podMeta: Record<string, unknown> = { labels: podLabels };
+        if (o.podAnnotations) podMeta.annotations = o.podAnnotations;
+        const podSpec = { containers: o.containers ?? [{ name: "app", image: "example/app:1" }] };
+        if (kind === "Pod") {
+            const ref = this.k8s("kubernetes:core/v1:Pod", name, podSpec, o);
+            const meta = this.props(ref).metadata;
+            meta.labels = { ...podLabels, ...(meta.labels ?? {}) };
+            if (o.podAnnotations) meta.annotations = { ...o.podAnnotations, ...(meta.annotations ?? {}) };
+            return ref;
+        }
+        const spec: Record<string, unknown> = { template: { metadata: podMeta, spec: podSpec } };
+        if (kind !== "DaemonSet") spec.replicas = 2;
+        spec.selector = { matchLabels: podLabels };
+        return this.k8s(`kubernetes:apps/v1:${kind}`, name, spec, o);
     }
 
     /** The classic Istio ingress gateway Service (selector istio=ingressgateway), in istio-system by default. */
@@ -296,11 +336,15 @@ export class StackBuilder {
         return this.k8s(`kubernetes:${apiVersion}:Ingress`, name, spec, o);
     }
 
-    ingressClass(name: string, controller: string, o: K8sOptions & { isDefault?: boolean } = {}): Ref {
+    ingressClass(
+        name: string,
+        controller: string,
+        o: K8sOptions & { isDefault?: boolean; parameters?: Record<string, unknown> } = {},
+    ): Ref {
         return this.k8s(
             "kubernetes:networking.k8s.io/v1:IngressClass",
             name,
-            { controller },
+            o.parameters ? { controller, parameters: o.parameters } : { controller },
             {
                 ...o,
                 annotations: o.isDefault
