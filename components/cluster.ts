@@ -1,9 +1,11 @@
-// EKS: the control plane (pulumi-eks v4 Cluster), a managed node group in the private subnets on
-// a launch template that enforces IMDSv2, and the node security-group rules Istio needs.
+// EKS: the control plane (pulumi-eks v4 Cluster), the VPC CNI add-on on its own IRSA role, a
+// managed node group in the private subnets on a launch template that enforces IMDSv2 and tags what
+// it launches, and the node security-group rules Istio needs.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
+import { irsaTrustPolicy } from "./irsa";
 
 /** Arguments of {@link Cluster}. */
 export interface ClusterArgs {
@@ -45,6 +47,21 @@ export const ISTIO_CONTROL_PLANE_PORTS = [
     { port: 15012, description: "istiod xDS and CA (control plane to istiod pods)" },
 ] as const;
 
+/**
+ * AWS-managed policies of the node role. Not `AmazonEKS_CNI_Policy`: the VPC CNI has its own role
+ * (IRSA), so a pod that reaches the node's credentials cannot rewire the node's network interfaces.
+ */
+export const NODE_ROLE_POLICIES = [
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEC2ContainerRegistryReadOnly",
+] as const;
+
+/** The VPC CNI's service account: the IRSA trust of its role names exactly this one. */
+export const VPC_CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node" } as const;
+
+/** Resource types a launch template tags at launch: the instance, its volumes and its ENIs. */
+export const LAUNCH_TAGGED_RESOURCE_TYPES = ["instance", "volume", "network-interface"] as const;
+
 /** EKS cluster, managed nodes, OIDC provider (IRSA) and a Kubernetes provider for it. */
 export class Cluster extends pulumi.ComponentResource {
     /** The pulumi-eks cluster. */
@@ -63,10 +80,20 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly oidcIssuer: pulumi.Output<string>;
     /** The managed node group. */
     public readonly nodeGroup: eks.ManagedNodeGroup;
+    /** The VPC CNI add-on, on its own IRSA role. */
+    public readonly vpcCniAddon: aws.eks.Addon;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-eks-nlb:cluster:Cluster", name, {}, opts);
         const tags = args.tags ?? {};
+        // Policy ARNs follow the partition (aws, aws-us-gov, aws-cn).
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const managedPolicy = (policy: string) =>
+            pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`;
+        // pulumi-eks components are remote: they do not inherit providers from their parent, so the
+        // AWS provider this component was given (with the platform's default tags) is passed explicitly.
+        const awsProvider = this.getProvider("aws::Provider");
+        const remoteOpts = { parent: this, ...(awsProvider ? { providers: { aws: awsProvider } } : {}) };
 
         let encryptionConfigKeyArn: pulumi.Output<string> | undefined;
         if (args.secretsEncryption) {
@@ -102,6 +129,9 @@ export class Cluster extends pulumi.ComponentResource {
                 // Access entries instead of the aws-auth ConfigMap.
                 authenticationMode: eks.AuthenticationMode.Api,
                 createOidcProvider: true,
+                // pulumi-eks would create the vpc-cni add-on before the OIDC provider exists, so without
+                // an IRSA role; the add-on is created below with its own role instead.
+                useDefaultVpcCni: true,
                 endpointPublicAccess: args.endpointPublicAccess,
                 endpointPrivateAccess: args.endpointPrivateAccess,
                 publicAccessCidrs: args.endpointPublicAccess ? args.publicAccessCidrs : undefined,
@@ -109,7 +139,7 @@ export class Cluster extends pulumi.ComponentResource {
                 encryptionConfigKeyArn,
                 tags,
             },
-            { parent: this },
+            remoteOpts,
         );
 
         const nodeRole = new aws.iam.Role(
@@ -120,18 +150,48 @@ export class Cluster extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        // The three AWS-managed policies EKS documents for nodes; pods get their own roles via IRSA.
-        const nodePolicies = [
-            "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-            "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
-            "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
-        ].map(
-            (policyArn, i) =>
+        // Pods get their own roles via IRSA; the node keeps only what the kubelet and image pulls need.
+        const nodePolicies = NODE_ROLE_POLICIES.map(
+            (policy) =>
                 new aws.iam.RolePolicyAttachment(
-                    `${name}-node-policy-${i}`,
-                    { role: nodeRole.name, policyArn },
+                    `${name}-node-${policy}`,
+                    { role: nodeRole.name, policyArn: managedPolicy(policy) },
                     { parent: this },
                 ),
+        );
+
+        // The VPC CNI (aws-node) as an EKS add-on on its own IRSA role. OVERWRITE adopts the aws-node
+        // DaemonSet EKS bootstraps. Nodes come after it: aws-node on a node without its role could not
+        // assign pod IPs, because the node role no longer carries the CNI policy.
+        const vpcCniRole = new aws.iam.Role(
+            `${name}-vpc-cni-role`,
+            {
+                assumeRolePolicy: irsaTrustPolicy({
+                    oidcProviderArn: this.cluster.oidcProviderArn,
+                    oidcIssuer: this.cluster.oidcIssuer,
+                    namespace: VPC_CNI_SERVICE_ACCOUNT.namespace,
+                    serviceAccount: VPC_CNI_SERVICE_ACCOUNT.name,
+                }),
+                tags,
+            },
+            { parent: this },
+        );
+        const vpcCniPolicy = new aws.iam.RolePolicyAttachment(
+            `${name}-vpc-cni-policy`,
+            { role: vpcCniRole.name, policyArn: managedPolicy("AmazonEKS_CNI_Policy") },
+            { parent: this },
+        );
+        this.vpcCniAddon = new aws.eks.Addon(
+            `${name}-vpc-cni`,
+            {
+                clusterName: this.cluster.eksCluster.name,
+                addonName: "vpc-cni",
+                serviceAccountRoleArn: vpcCniRole.arn,
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
+                tags,
+            },
+            { parent: this, dependsOn: [vpcCniPolicy] },
         );
 
         this.nodeSecurityGroupId = this.cluster.nodeSecurityGroupId;
@@ -160,9 +220,12 @@ export class Cluster extends pulumi.ComponentResource {
                         },
                     },
                 ],
-                tagSpecifications: [
-                    { resourceType: "instance", tags: { ...tags, Name: `${args.clusterName}-node` } },
-                ],
+                // Provider default tags stop at resources Pulumi creates: what the node group launches
+                // from this template is tagged here.
+                tagSpecifications: LAUNCH_TAGGED_RESOURCE_TYPES.map((resourceType) => ({
+                    resourceType,
+                    tags: { ...tags, Name: `${args.clusterName}-node` },
+                })),
                 tags,
             },
             { parent: this },
@@ -190,8 +253,9 @@ export class Cluster extends pulumi.ComponentResource {
                 },
                 tags,
             },
-            // Nodes without their policies never join (NodeCreationFailure): attach them first.
-            { parent: this, dependsOn: nodePolicies },
+            // Nodes without their policies never join (NodeCreationFailure), and without the CNI's role
+            // they get no pod IPs: attach and install those first.
+            { ...remoteOpts, dependsOn: [...nodePolicies, this.vpcCniAddon] },
         );
 
         for (const { port, description } of ISTIO_CONTROL_PLANE_PORTS) {

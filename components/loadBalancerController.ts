@@ -4,10 +4,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
+import { irsaTrustPolicy } from "./irsa";
 
 /** Arguments of {@link LoadBalancerController}. */
 export interface LoadBalancerControllerArgs {
-    /** EKS cluster name (controller flag; also the tag value scoping security-group writes). */
+    /** EKS cluster name (controller flag). */
     clusterName: pulumi.Input<string>;
     /** AWS region, passed to the controller so it never needs IMDS. */
     region: string;
@@ -34,8 +35,12 @@ export const LBC_NAMESPACE = "kube-system";
 /** Service account name of the controller. */
 export const LBC_SERVICE_ACCOUNT = "aws-load-balancer-controller";
 
-/** The least-privilege policy document for TargetGroupBinding-only operation. */
-export function lbcPolicyDocument(targetGroupArns: string[], clusterName: string): aws.iam.PolicyDocument {
+/**
+ * The least-privilege policy document for TargetGroupBinding-only operation. No security-group
+ * writes: the controller manages node rules only for a binding with `spec.networking`, and ours have
+ * none (Pulumi owns the node rule from the NLB's security group).
+ */
+export function lbcPolicyDocument(targetGroupArns: string[]): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -75,16 +80,6 @@ export function lbcPolicyDocument(targetGroupArns: string[], clusterName: string
                 ],
                 Resource: "*",
             },
-            {
-                // Only for a TargetGroupBinding with spec.networking. Ours have none (Pulumi owns the node
-                // SG rule), so in practice this grants nothing: it is limited to SGs tagged as managed by
-                // the controller for this cluster, which no SG here is.
-                Sid: "ManageTaggedSecurityGroupRules",
-                Effect: "Allow",
-                Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
-                Resource: "arn:aws:ec2:*:*:security-group/*",
-                Condition: { StringEquals: { "aws:ResourceTag/elbv2.k8s.aws/cluster": clusterName } },
-            },
         ],
     };
 }
@@ -101,24 +96,12 @@ export class LoadBalancerController extends pulumi.ComponentResource {
         const tags = args.tags ?? {};
 
         // Trust only the controller's own service account, only for STS.
-        const assumeRolePolicy = pulumi.all([args.oidcProviderArn, args.oidcIssuer]).apply(([arn, issuer]) =>
-            JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Effect: "Allow",
-                        Principal: { Federated: arn },
-                        Action: "sts:AssumeRoleWithWebIdentity",
-                        Condition: {
-                            StringEquals: {
-                                [`${issuer}:sub`]: `system:serviceaccount:${LBC_NAMESPACE}:${LBC_SERVICE_ACCOUNT}`,
-                                [`${issuer}:aud`]: "sts.amazonaws.com",
-                            },
-                        },
-                    },
-                ],
-            }),
-        );
+        const assumeRolePolicy = irsaTrustPolicy({
+            oidcProviderArn: args.oidcProviderArn,
+            oidcIssuer: args.oidcIssuer,
+            namespace: LBC_NAMESPACE,
+            serviceAccount: LBC_SERVICE_ACCOUNT,
+        });
         const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy, tags }, { parent: this });
         const policy = new aws.iam.Policy(
             `${name}-policy`,
@@ -126,8 +109,8 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                 description:
                     "AWS Load Balancer Controller: TargetGroupBinding only (register gateway pod IPs)",
                 policy: pulumi
-                    .all([pulumi.all(args.targetGroupArns), args.clusterName])
-                    .apply(([arns, cluster]) => JSON.stringify(lbcPolicyDocument(arns, cluster))),
+                    .all(args.targetGroupArns)
+                    .apply((arns) => JSON.stringify(lbcPolicyDocument(arns))),
                 tags,
             },
             { parent: this },
@@ -155,10 +138,12 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                         name: LBC_SERVICE_ACCOUNT,
                         annotations: { "eks.amazonaws.com/role-arn": role.arn },
                     },
-                    // No IngressClass "alb" and no Service mutation: this controller must never create an
-                    // ALB or a second NLB, only bind targets.
+                    // No IngressClass "alb", no Service mutation and no Service reconciler: this
+                    // controller must never create an ALB or a second NLB, only bind targets. The chart
+                    // renders the feature gate as `--feature-gates=EnableServiceController=false`.
                     createIngressClassResource: false,
                     enableServiceMutatorWebhook: false,
+                    controllerConfig: { featureGates: { EnableServiceController: false } },
                     enableShield: false,
                     enableWaf: false,
                     enableWafv2: false,

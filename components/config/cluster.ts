@@ -68,6 +68,28 @@ export function validateNodeSizes(min: number, desired: number, max: number): vo
     }
 }
 
+/**
+ * A public API endpoint needs an explicit list of who may reach it: nothing opens the Kubernetes API
+ * to the world by default. `pulumi up` itself talks to the API (Helm charts, custom resources), so
+ * private-only works only from inside the VPC this stack creates; the error says both ways out.
+ */
+export function validateEndpointAccess(publicAccess: boolean, privateAccess: boolean, cidrs: string[]): void {
+    if (!publicAccess && !privateAccess) {
+        throw configError("endpointPrivateAccess", false, "must be true when endpointPublicAccess is false");
+    }
+    validateCidrList("endpointPublicAccessCidrs", cidrs);
+    if (publicAccess && cidrs.length === 0) {
+        throw configError(
+            "endpointPublicAccessCidrs",
+            cidrs,
+            "must list the CIDRs allowed to reach the public Kubernetes API endpoint (the networks you and your CI " +
+                "run `pulumi up` and kubectl from), e.g. `pulumi config set --path 'endpointPublicAccessCidrs[0]' " +
+                "203.0.113.0/24`; or set endpointPublicAccess to false for a private-only endpoint reachable from " +
+                "inside the VPC (see the README's Security section)",
+        );
+    }
+}
+
 /** The cluster keys. */
 export const clusterConfig: ConfigConcern<ClusterSettings> = {
     keys: [
@@ -95,14 +117,11 @@ export const clusterConfig: ConfigConcern<ClusterSettings> = {
             );
         }
         validateNodeSizes(raw.nodeMinSize, raw.nodeDesiredSize, raw.nodeMaxSize);
-        if (!raw.endpointPublicAccess && !raw.endpointPrivateAccess) {
-            throw configError(
-                "endpointPrivateAccess",
-                false,
-                "must be true when endpointPublicAccess is false",
-            );
-        }
-        validateCidrList("endpointPublicAccessCidrs", raw.endpointPublicAccessCidrs);
+        validateEndpointAccess(
+            raw.endpointPublicAccess,
+            raw.endpointPrivateAccess,
+            raw.endpointPublicAccessCidrs,
+        );
         for (const t of raw.clusterLogTypes) validateOneOf("clusterLogTypes", t, CLUSTER_LOG_TYPES);
         return {
             clusterName,

@@ -27,8 +27,11 @@ function allConfig(values: Record<string, unknown>): Record<string, string> {
     return out;
 }
 
+/** The one decision without a default (who may reach a public Kubernetes API), made once for every case. */
+const API_CIDRS = { endpointPublicAccessCidrs: ["203.0.113.0/24"] };
+
 const read = (values: Record<string, unknown>, region: string | undefined = "us-west-2") =>
-    readSettings(allConfig(values), { stack: "dev", region });
+    readSettings(allConfig({ ...API_CIDRS, ...values }), { stack: "dev", region });
 
 function rejects(values: Record<string, unknown>, message: string, region?: string): void {
     assert.throws(
@@ -49,7 +52,7 @@ const EXISTING = {
 };
 
 describe("config validation", () => {
-    it("accepts the schema defaults", () => {
+    it("accepts the schema defaults plus the API CIDR decision", () => {
         const s = read({});
         assert.equal(s.clusterName, "istio-eks-nlb-dev");
         assert.equal(s.nlbScheme, "internal");
@@ -298,9 +301,26 @@ describe("config schema", () => {
                 }
             }
             assert.ok(cfg["aws:region"], "aws:region");
+            // prod leaves the API CIDRs to the user (next test); decide them as a user would.
+            if (stack === "prod") bare.endpointPublicAccessCidrs = API_CIDRS.endpointPublicAccessCidrs;
             read(bare, String(cfg["aws:region"]));
         });
     }
+
+    it("Pulumi.prod.yaml as shipped leaves the API CIDRs to the user: it stops, naming the key and how", () => {
+        const cfg = loadStackConfig("prod", ROOT);
+        assert.throws(
+            () => readSettings(allConfig(cfg), { stack: "prod", region: String(cfg["aws:region"]) }),
+            (err: unknown) =>
+                err instanceof ConfigError &&
+                err.message ===
+                    'Invalid config "istio-eks-nlb:endpointPublicAccessCidrs": [] must list the CIDRs allowed to reach ' +
+                        "the public Kubernetes API endpoint (the networks you and your CI run `pulumi up` and kubectl " +
+                        "from), e.g. `pulumi config set --path 'endpointPublicAccessCidrs[0]' 203.0.113.0/24`; or set " +
+                        "endpointPublicAccess to false for a private-only endpoint reachable from inside the VPC (see " +
+                        "the README's Security section)",
+        );
+    });
 });
 
 describe("config derived values", () => {

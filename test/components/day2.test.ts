@@ -144,7 +144,6 @@ describe("day 2 (dev stack, full run; prod stack, preview)", () => {
                 assert.deepEqual(attachments.map((a) => a.inputs.policyArn.split("/").pop()).sort(), [
                     "AmazonEC2ContainerRegistryReadOnly",
                     "AmazonEKSWorkerNodePolicy",
-                    "AmazonEKS_CNI_Policy",
                 ]);
                 for (const a of attachments)
                     assert.ok(ng.dependencies!.includes(a.urn), `${a.name} before nodes`);

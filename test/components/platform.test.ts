@@ -47,7 +47,11 @@ describe("platform (dev stack, full run; prod stack, preview)", () => {
 
     before(async () => {
         dev = await recordStack("dev");
-        prod = await recordStack("prod", { preview: true });
+        // prod as shipped asks who may reach the API (see security.test.ts); a user's answer:
+        prod = await recordStack("prod", {
+            preview: true,
+            overrides: { endpointPublicAccessCidrs: ["203.0.113.0/24"] },
+        });
         rs = dev.resources;
     });
 

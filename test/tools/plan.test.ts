@@ -16,8 +16,21 @@ const planDev = once(() =>
     spawnTool("tools/plan.ts", ["--stack", "dev", "--format", "json", "--out", devExport]),
 );
 // prod runs in-process through the same main(): one real spawn (dev) proves the command works as
-// users run it, and a second cold process would cost more than the rest of this file.
-const planProd = once(() => runInProcess(plan, ["--stack", "prod", "--format", "json"]));
+// users run it, and a second cold process would cost more than the rest of this file. Pulumi.prod.yaml
+// as shipped stops until the user says who may reach the Kubernetes API: this copy says so.
+const prodRoot = fs.mkdtempSync(path.join(os.tmpdir(), "plan-prod-"));
+fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(prodRoot, "Pulumi.yaml"));
+fs.writeFileSync(
+    path.join(prodRoot, "Pulumi.prod.yaml"),
+    fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8") +
+        "  istio-eks-nlb:endpointPublicAccessCidrs:\n    - 203.0.113.0/24\n",
+);
+const planProd = once(() =>
+    runInProcess(
+        (argv, io) => plan(argv, io, { configRoot: prodRoot }),
+        ["--stack", "prod", "--format", "json"],
+    ),
+);
 // Start the spawn now: it is the most expensive part of the suite (it loads the AWS SDKs).
 planDev();
 
@@ -38,7 +51,10 @@ describe("npm run plan", function () {
         dev = report(d);
         prod = report(p);
     });
-    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+    after(() => {
+        fs.rmSync(tmp, { recursive: true, force: true });
+        fs.rmSync(prodRoot, { recursive: true, force: true });
+    });
 
     for (const stack of ["dev", "prod"] as const) {
         describe(stack, () => {
@@ -162,6 +178,16 @@ describe("npm run plan: errors (in-process)", () => {
             /^plan: stack "dev": Invalid config "istio-eks-nlb:nlbScheme": "public" must be one of /,
         );
         assert.ok(!/\n\s+at /.test(io.err), "no stack trace");
+    });
+
+    it("prod as shipped stops before anything is planned, naming endpointPublicAccessCidrs and how to set it", async () => {
+        const r = await runInProcess(plan, ["--stack", "prod"]);
+        assert.equal(r.code, 2);
+        assert.equal(r.stdout, "");
+        assert.match(
+            r.stderr,
+            /^plan: stack "prod": Invalid config "istio-eks-nlb:endpointPublicAccessCidrs": \[\] must list the CIDRs allowed to reach the public Kubernetes API endpoint .*pulumi config set --path 'endpointPublicAccessCidrs\[0\]'/,
+        );
     });
 
     it("an unknown stack is named, with the stacks that exist", async () => {

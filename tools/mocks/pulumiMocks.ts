@@ -24,6 +24,8 @@ export interface RecordedResource extends StackResource {
     outputs: Record<string, any>;
     /** The mock id (custom resources). */
     id?: string;
+    /** Components (local and remote): the provider references passed in `providers`, by package. */
+    providers: Record<string, string>;
     /** Resource options that shape updates and deletes, as the engine receives them. */
     options: RecordedOptions;
 }
@@ -72,6 +74,12 @@ export const MOCK_ACCOUNT = "123456789012";
 export const MOCK_REGION_DEFAULT = "us-west-2";
 /** The VPC CIDR the mocked `aws.ec2.getVpc` returns for an existing VPC. */
 export const MOCK_EXISTING_VPC_CIDR = "10.20.0.0/16";
+/** The AWS partition of a region, as `aws.getPartition` answers it (GovCloud and China differ). */
+export function mockPartition(region: string): { partition: string; dnsSuffix: string } {
+    if (region.startsWith("us-gov-")) return { partition: "aws-us-gov", dnsSuffix: "amazonaws.com" };
+    if (region.startsWith("cn-")) return { partition: "aws-cn", dnsSuffix: "amazonaws.com.cn" };
+    return { partition: "aws", dnsSuffix: "amazonaws.com" };
+}
 /** Canonical hosted zone id the mocked NLB returns. */
 export const MOCK_NLB_ZONE_ID = "Z18D5FSROUN65G";
 
@@ -102,8 +110,9 @@ function mockState(
 ): { id: string; state: Record<string, any> } {
     const { type, name, inputs } = args;
     const id = `${slug(name)}-id`;
+    const partition = mockPartition(region).partition;
     const arn = (service: string, resource: string) =>
-        `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${resource}`;
+        `arn:${partition}:${service}:${region}:${MOCK_ACCOUNT}:${resource}`;
     switch (type) {
         case "eks:index:Cluster": {
             const clusterName = inputs.name ?? name;
@@ -224,14 +233,14 @@ function mockState(
                 id: slug(name),
                 state: {
                     ...inputs,
-                    arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${slug(name)}`,
+                    arn: `arn:${partition}:iam::${MOCK_ACCOUNT}:role/${slug(name)}`,
                     name: slug(name),
                 },
             };
         case "aws:iam/policy:Policy":
             return {
                 id: slug(name),
-                state: { ...inputs, arn: `arn:aws:iam::${MOCK_ACCOUNT}:policy/${slug(name)}` },
+                state: { ...inputs, arn: `arn:${partition}:iam::${MOCK_ACCOUNT}:policy/${slug(name)}` },
             };
         case "aws:kms/key:Key":
             return {
@@ -305,19 +314,31 @@ function availabilityZones(region: string, inputs: Record<string, any>): Record<
 }
 
 function mockCall(args: pulumi.runtime.MockCallArgs, region: string): Record<string, any> {
+    const { partition, dnsSuffix } = mockPartition(region);
     switch (args.token) {
+        case "aws:index/getPartition:getPartition":
+            return {
+                partition,
+                dnsSuffix,
+                id: partition,
+                reverseDnsPrefix: dnsSuffix.split(".").reverse().join("."),
+            };
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
             return availabilityZones(region, args.inputs);
         case "aws:ec2/getVpc:getVpc":
             return {
                 id: args.inputs.id,
                 cidrBlock: MOCK_EXISTING_VPC_CIDR,
-                arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT}:vpc/${args.inputs.id}`,
+                arn: `arn:${partition}:ec2:${region}:${MOCK_ACCOUNT}:vpc/${args.inputs.id}`,
             };
         case "aws:index/getRegion:getRegion":
             return { name: region, region, id: region };
         case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`, userId: "MOCK" };
+            return {
+                accountId: MOCK_ACCOUNT,
+                arn: `arn:${partition}:iam::${MOCK_ACCOUNT}:user/mock`,
+                userId: "MOCK",
+            };
         default:
             return {};
     }
@@ -421,6 +442,7 @@ async function runOnce<T>(program: () => T | Promise<T>, options: RecordOptions)
             dependencies: req.getDependenciesList(),
             propertyDependencies,
             provider: req.getProvider() || undefined,
+            providers: Object.fromEntries(req.getProvidersMap().toArray()),
             inputs: {},
             props: {},
             outputs: {},

@@ -1,0 +1,200 @@
+// Security hardening (issue 8), as recorded from index.ts: the Kubernetes API is never open to the
+// world unless a stack says so, the LB controller can only bind targets, ARNs follow the partition,
+// and the VPC CNI runs on its own role instead of the node's.
+import { strict as assert } from "assert";
+import * as path from "path";
+import {
+    loadStackConfig,
+    PROJECT_ROOT,
+    query,
+    RecordedResource,
+    recordProgram,
+    recordStack,
+    requireFresh,
+    RecordResult,
+} from "../harness/pulumiMocks";
+import { ConfigError } from "../../components/config";
+
+const T = {
+    cluster: "eks:index:Cluster",
+    nodeGroup: "eks:index:ManagedNodeGroup",
+    role: "aws:iam/role:Role",
+    attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    addon: "aws:eks/addon:Addon",
+    chart: "kubernetes:helm.sh/v4:Chart",
+};
+
+/** A user's answer to "who may reach the Kubernetes API" in prod. */
+const PROD_API_CIDRS = ["203.0.113.0/24"];
+
+const lbcChart = (rs: RecordedResource[]) =>
+    query.ofType(rs, T.chart).find((c) => c.inputs.chart === "aws-load-balancer-controller")!;
+
+/** Every string in a value, recursively (to search inputs for hard-coded ARNs). */
+function strings(value: unknown): string[] {
+    if (typeof value === "string") return [value];
+    if (Array.isArray(value)) return value.flatMap(strings);
+    if (value !== null && typeof value === "object") return Object.values(value).flatMap(strings);
+    return [];
+}
+
+describe("security (issue 8)", function () {
+    this.timeout(60000);
+    let dev: RecordResult<Record<string, unknown>>;
+    let prod: RecordResult<Record<string, unknown>>;
+    let gov: RecordResult<Record<string, unknown>>;
+
+    before(async () => {
+        dev = await recordStack("dev");
+        prod = await recordStack("prod", {
+            preview: true,
+            overrides: { endpointPublicAccessCidrs: PROD_API_CIDRS },
+        });
+        gov = await recordStack("dev", { overrides: { "aws:region": "us-gov-west-1" } });
+    });
+
+    describe("1. the Kubernetes API endpoint", () => {
+        it("prod as shipped stops before anything is registered, naming endpointPublicAccessCidrs and how to set it", async () => {
+            const { resources, result } = await recordProgram(
+                () => {
+                    try {
+                        return requireFresh(path.join(PROJECT_ROOT, "index.ts"));
+                    } catch (err) {
+                        return err;
+                    }
+                },
+                { stack: "prod", config: loadStackConfig("prod", PROJECT_ROOT) },
+            );
+            assert.ok(result instanceof ConfigError, String(result));
+            assert.match(
+                (result as Error).message,
+                /^Invalid config "istio-eks-nlb:endpointPublicAccessCidrs": \[\] must list the CIDRs allowed to reach the public Kubernetes API endpoint .* `pulumi config set --path 'endpointPublicAccessCidrs\[0\]' 203\.0\.113\.0\/24`; or set endpointPublicAccess to false/,
+            );
+            assert.equal(resources.length, 0);
+        });
+
+        it("prod with endpointPublicAccessCidrs set admits exactly those CIDRs; dev is open, as its stack file says", () => {
+            const p = query.one(prod.resources, T.cluster).inputs;
+            assert.equal(p.endpointPublicAccess, true);
+            assert.deepEqual(p.publicAccessCidrs, PROD_API_CIDRS);
+            assert.equal(p.endpointPrivateAccess, true);
+            assert.deepEqual(query.one(dev.resources, T.cluster).inputs.publicAccessCidrs, ["0.0.0.0/0"]);
+        });
+
+        it("a private-only endpoint needs no CIDRs and sends none", async () => {
+            const run = await recordStack("prod", {
+                preview: true,
+                overrides: { endpointPublicAccess: false },
+            });
+            const c = query.one(run.resources, T.cluster).inputs;
+            assert.equal(c.endpointPublicAccess, false);
+            assert.equal(c.endpointPrivateAccess, true);
+            assert.equal(c.publicAccessCidrs, undefined);
+        });
+    });
+
+    describe("5. the VPC CNI has its own role; the node role does not carry its policy", () => {
+        for (const env of ["dev", "prod"] as const) {
+            it(`${env}: node role policies are the worker and ECR read-only policies only`, () => {
+                const rs = (env === "dev" ? dev : prod).resources;
+                const ng = query.one(rs, T.nodeGroup);
+                const nodeRole = query.ofType(rs, T.role).find((r) => r.urn === ng.inputs.nodeRole)!;
+                assert.ok(nodeRole, "the node group's role is recorded");
+                const attached = query
+                    .ofType(rs, T.attachment)
+                    .filter((a) => a.inputs.role === nodeRole.outputs.name)
+                    .map((a) => a.inputs.policyArn)
+                    .sort();
+                assert.deepEqual(attached, [
+                    "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+                    "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+                ]);
+                const all = query.ofType(rs, T.attachment).map((a) => a.inputs.policyArn);
+                assert.equal(all.filter((a: string) => a.endsWith("/AmazonEKS_CNI_Policy")).length, 1);
+            });
+        }
+
+        it("the vpc-cni add-on runs on an IRSA role trusted only by kube-system/aws-node, before the nodes", () => {
+            const rs = dev.resources;
+            const addon = query.one(rs, T.addon);
+            assert.equal(addon.inputs.addonName, "vpc-cni");
+            assert.equal(addon.inputs.clusterName, "istio-eks-nlb-dev");
+            assert.equal(addon.inputs.resolveConflictsOnCreate, "OVERWRITE");
+            const role = query
+                .ofType(rs, T.role)
+                .find((r) => r.outputs.arn === addon.inputs.serviceAccountRoleArn)!;
+            assert.ok(role, "the add-on's role is ours");
+            const cni = query.one(rs, T.attachment, "-vpc-cni-policy");
+            assert.equal(cni.inputs.role, role.outputs.name);
+            assert.equal(cni.inputs.policyArn, "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy");
+            assert.ok(addon.dependencies!.includes(cni.urn), "the role carries its policy first");
+            const trust = JSON.parse(role.inputs.assumeRolePolicy);
+            const cluster = query.one(rs, T.cluster);
+            assert.equal(trust.Statement.length, 1);
+            assert.equal(trust.Statement[0].Principal.Federated, cluster.outputs.oidcProviderArn);
+            assert.deepEqual(trust.Statement[0].Condition.StringEquals, {
+                [`${cluster.outputs.oidcIssuer}:sub`]: "system:serviceaccount:kube-system:aws-node",
+                [`${cluster.outputs.oidcIssuer}:aud`]: "sts.amazonaws.com",
+            });
+            // pulumi-eks must not create a second vpc-cni add-on (it would have no IRSA role).
+            assert.equal(cluster.inputs.useDefaultVpcCni, true);
+            assert.ok(
+                query.one(rs, T.nodeGroup).dependencies!.includes(addon.urn),
+                "nodes wait for the CNI role",
+            );
+        });
+    });
+
+    describe("6. the LB controller only binds targets", () => {
+        for (const env of ["dev", "prod"] as const) {
+            it(`${env}: Service reconciler off, no IngressClass, no Service mutator`, () => {
+                const v = lbcChart((env === "dev" ? dev : prod).resources).inputs.values;
+                assert.deepEqual(v.controllerConfig, { featureGates: { EnableServiceController: false } });
+                assert.equal(v.createIngressClassResource, false);
+                assert.equal(v.enableServiceMutatorWebhook, false);
+            });
+        }
+
+        it("its IAM policy writes only RegisterTargets/DeregisterTargets on our target groups; no security-group writes", () => {
+            const rs = dev.resources;
+            const policy = JSON.parse(query.one(rs, "aws:iam/policy:Policy").inputs.policy);
+            const tgArns = query
+                .ofType(rs, "aws:lb/targetGroup:TargetGroup")
+                .map((t) => t.outputs.arn)
+                .sort();
+            const writes = policy.Statement.flatMap((st: any) =>
+                (st.Action as string[])
+                    .filter((a) => !/:(Describe|Get)/.test(a))
+                    .map((a) => ({ action: a, resource: st.Resource })),
+            );
+            assert.deepEqual(writes.map((w: any) => w.action).sort(), [
+                "elasticloadbalancing:DeregisterTargets",
+                "elasticloadbalancing:RegisterTargets",
+            ]);
+            for (const w of writes) assert.deepEqual([...w.resource].sort(), tgArns);
+            assert.ok(!JSON.stringify(policy).includes("ec2:AuthorizeSecurityGroupIngress"));
+            assert.ok(!JSON.stringify(policy).includes("ec2:RevokeSecurityGroupIngress"));
+        });
+    });
+
+    describe("7. ARNs follow the partition", () => {
+        it("in GovCloud no input carries an arn:aws: ARN, and the managed policies are arn:aws-us-gov:", () => {
+            const offenders = gov.resources.flatMap((r) =>
+                strings(r.inputs)
+                    .filter((s) => s.includes("arn:aws:"))
+                    .map((s) => `${r.type} ${r.name}: ${s}`),
+            );
+            assert.deepEqual(offenders, []);
+            const policies = query
+                .ofType(gov.resources, T.attachment)
+                .map((a) => a.inputs.policyArn)
+                .filter((a: string) => a.includes(":iam::aws:policy/"))
+                .sort();
+            assert.deepEqual(policies, [
+                "arn:aws-us-gov:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+                "arn:aws-us-gov:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+                "arn:aws-us-gov:iam::aws:policy/AmazonEKS_CNI_Policy",
+            ]);
+        });
+    });
+});
