@@ -13,6 +13,7 @@ import {
     subnetCidrs,
 } from "../../components/config";
 import { loadStackConfig } from "../../tools/mocks/pulumiMocks";
+import { API_CIDRS_DECISION } from "../harness/decisions";
 import { readProjectFile } from "../../tools/mocks/projectConfig";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -27,11 +28,8 @@ function allConfig(values: Record<string, unknown>): Record<string, string> {
     return out;
 }
 
-/** The one decision without a default (who may reach a public Kubernetes API), made once for every case. */
-const API_CIDRS = { endpointPublicAccessCidrs: ["203.0.113.0/24"] };
-
 const read = (values: Record<string, unknown>, region: string | undefined = "us-west-2") =>
-    readSettings(allConfig({ ...API_CIDRS, ...values }), { stack: "dev", region });
+    readSettings(allConfig({ ...API_CIDRS_DECISION, ...values }), { stack: "dev", region });
 
 function rejects(values: Record<string, unknown>, message: string, region?: string): void {
     assert.throws(
@@ -302,7 +300,8 @@ describe("config schema", () => {
             }
             assert.ok(cfg["aws:region"], "aws:region");
             // prod leaves the API CIDRs to the user (next test); decide them as a user would.
-            if (stack === "prod") bare.endpointPublicAccessCidrs = API_CIDRS.endpointPublicAccessCidrs;
+            if (stack === "prod")
+                bare.endpointPublicAccessCidrs = API_CIDRS_DECISION.endpointPublicAccessCidrs;
             read(bare, String(cfg["aws:region"]));
         });
     }

@@ -6,6 +6,7 @@ import { mockZones, query, RecordedResource, recordStack, RecordResult } from ".
 import { drainSafePdb, gatewayValues, istiodValues } from "../../components/istio";
 import { selectZones } from "../../components/network";
 import { ConfigError } from "../../components/config";
+import { PROD_DECISIONS } from "../harness/decisions";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const chartValues = (rs: RecordedResource[], chart: string): Record<string, any> => {
@@ -60,7 +61,7 @@ describe("day 2 (dev stack, full run; prod stack, preview)", () => {
 
     before(async () => {
         dev = await recordStack("dev");
-        prod = await recordStack("prod", { preview: true });
+        prod = await recordStack("prod", { preview: true, overrides: PROD_DECISIONS });
     });
 
     describe("PodDisruptionBudgets never block a drain (finding 2)", () => {

@@ -24,6 +24,7 @@ import { gatewayValues, ISTIO_CHART_REPO } from "../../components/istio";
 import { Mesh } from "../../components/mesh";
 import { ConfigError, needsGatewayApiCrds, readSettings } from "../../components/config";
 import { query, RecordedResource, recordProgram } from "../harness/pulumiMocks";
+import { API_CIDRS_DECISION } from "../harness/decisions";
 
 const GW = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
 const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
@@ -315,7 +316,12 @@ describe("modes: the sample app in each mode (Mesh component)", () => {
 
 describe("modes: config", () => {
     const read = (values: Record<string, unknown>) => {
-        const all: Record<string, string> = { "istio-eks-nlb:sampleApp": "true" };
+        const all: Record<string, string> = {
+            "istio-eks-nlb:sampleApp": "true",
+            "istio-eks-nlb:endpointPublicAccessCidrs": JSON.stringify(
+                API_CIDRS_DECISION.endpointPublicAccessCidrs,
+            ),
+        };
         for (const [k, v] of Object.entries(values))
             all[`istio-eks-nlb:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
         return readSettings(all, { stack: "dev", region: "us-west-2" });

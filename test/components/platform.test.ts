@@ -2,6 +2,7 @@
 // one NLB, its wiring to the gateway, ordering, security defaults and per-environment differences.
 import { strict as assert } from "assert";
 import { query, RecordedResource, recordStack, RecordResult } from "../../tools/mocks/pulumiMocks";
+import { PROD_DECISIONS } from "../harness/decisions";
 
 const T = {
     lb: "aws:lb/loadBalancer:LoadBalancer",
@@ -47,11 +48,8 @@ describe("platform (dev stack, full run; prod stack, preview)", () => {
 
     before(async () => {
         dev = await recordStack("dev");
-        // prod as shipped asks who may reach the API (see security.test.ts); a user's answer:
-        prod = await recordStack("prod", {
-            preview: true,
-            overrides: { endpointPublicAccessCidrs: ["203.0.113.0/24"] },
-        });
+        // prod as shipped asks who may reach the API (see security.test.ts): answered as a user would.
+        prod = await recordStack("prod", { preview: true, overrides: PROD_DECISIONS });
         rs = dev.resources;
     });
 

@@ -14,6 +14,7 @@ import {
     RecordResult,
 } from "../harness/pulumiMocks";
 import { ConfigError } from "../../components/config";
+import { API_CIDRS_DECISION, PROD_DECISIONS } from "../harness/decisions";
 
 const T = {
     cluster: "eks:index:Cluster",
@@ -23,9 +24,6 @@ const T = {
     addon: "aws:eks/addon:Addon",
     chart: "kubernetes:helm.sh/v4:Chart",
 };
-
-/** A user's answer to "who may reach the Kubernetes API" in prod. */
-const PROD_API_CIDRS = ["203.0.113.0/24"];
 
 const lbcChart = (rs: RecordedResource[]) =>
     query.ofType(rs, T.chart).find((c) => c.inputs.chart === "aws-load-balancer-controller")!;
@@ -48,7 +46,7 @@ describe("security (issue 8)", function () {
         dev = await recordStack("dev");
         prod = await recordStack("prod", {
             preview: true,
-            overrides: { endpointPublicAccessCidrs: PROD_API_CIDRS },
+            overrides: PROD_DECISIONS,
         });
         gov = await recordStack("dev", { overrides: { "aws:region": "us-gov-west-1" } });
     });
@@ -76,7 +74,7 @@ describe("security (issue 8)", function () {
         it("prod with endpointPublicAccessCidrs set admits exactly those CIDRs; dev is open, as its stack file says", () => {
             const p = query.one(prod.resources, T.cluster).inputs;
             assert.equal(p.endpointPublicAccess, true);
-            assert.deepEqual(p.publicAccessCidrs, PROD_API_CIDRS);
+            assert.deepEqual(p.publicAccessCidrs, API_CIDRS_DECISION.endpointPublicAccessCidrs);
             assert.equal(p.endpointPrivateAccess, true);
             assert.deepEqual(query.one(dev.resources, T.cluster).inputs.publicAccessCidrs, ["0.0.0.0/0"]);
         });

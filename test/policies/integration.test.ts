@@ -8,6 +8,7 @@ import { evaluateStack } from "../../policies/lib/evaluate";
 import type { StackResource } from "../../policies/lib/types";
 import { NO_ALB_POLICY_NAME } from "../../policies/noAlbInFrontOfIstioGateway";
 import { recordStack } from "../../tools/mocks/pulumiMocks";
+import { PROD_DECISIONS } from "../harness/decisions";
 
 /** A user program that fronts the platform's gateway with an ALB (the anti-pattern). */
 function albInFront(exp: Record<string, any>): void {
@@ -49,8 +50,7 @@ describe("integration: the platform under mocks through the policy pack", functi
         before(async () => {
             // One recording per stack: the platform alone is the recording minus the user's front-* resources.
             // prod as shipped asks who may reach the Kubernetes API: answer as a user would.
-            const overrides =
-                stackName === "prod" ? { endpointPublicAccessCidrs: ["203.0.113.0/24"] } : undefined;
+            const overrides = stackName === "prod" ? PROD_DECISIONS : undefined;
             withAlb = (await recordStack(stackName, { preview, extend: albInFront, overrides })).resources;
             platform = withAlb.filter((r) => !r.name.startsWith("front-"));
             assert.equal(withAlb.length - platform.length, 4);
