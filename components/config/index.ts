@@ -11,6 +11,7 @@ import { MeshSettings, meshConfig } from "./mesh";
 import { ModesSettings, modesConfig } from "./modes";
 import { NetworkSettings, networkConfig } from "./network";
 import { NlbSettings, nlbConfig } from "./nlb";
+import { TlsSettings, tlsConfig } from "./tls";
 
 export * from "./validate";
 export * from "./schema";
@@ -21,6 +22,7 @@ export * from "./istio";
 export * from "./nlb";
 export * from "./mesh";
 export * from "./modes";
+export * from "./tls";
 
 /** Every concern, in validation order (the first bad value found is the one reported). */
 export const CONFIG_CONCERNS: readonly ConfigConcern<object>[] = [
@@ -31,6 +33,7 @@ export const CONFIG_CONCERNS: readonly ConfigConcern<object>[] = [
     nlbConfig,
     meshConfig,
     modesConfig,
+    tlsConfig,
 ];
 
 /** Validated, typed settings for the whole platform: the stack context plus every concern's settings. */
@@ -41,7 +44,8 @@ export type PlatformSettings = ConfigContext &
     IstioSettings &
     NlbSettings &
     MeshSettings &
-    ModesSettings;
+    ModesSettings &
+    TlsSettings;
 
 /**
  * Reads the CLI's config map (`pulumi.runtime.allConfig()`: full keys -> raw strings), applies the
