@@ -27,3 +27,7 @@ export const gatewayNamespace = platform.gatewayNamespace;
 export const gatewayServiceName = platform.gatewayServiceName;
 /** Installed Istio version. */
 export const istioVersion = platform.istioVersion;
+/** The hostname the gateway serves (only when `hostname` is set). */
+export const hostname = platform.hostname;
+/** The URL of the hostname: https when a certificate is issued (only when `hostname` is set). */
+export const url = platform.url;

@@ -24,6 +24,8 @@ export interface MeshArgs {
     dataplane?: pulumi.Resource;
     /** Ambient: deploy a waypoint for the sample namespace (L7 policy for its services). */
     waypoint?: boolean;
+    /** Istio API: route the sample for this hostname through this Gateway (`namespace/name`), not its own catch-all one. */
+    hostRoute?: { hostname: string; gateway: pulumi.Input<string> };
 }
 
 /** Namespace of the sample app. */
@@ -141,19 +143,25 @@ export class Mesh extends pulumi.ComponentResource {
                     { ...k8sOpts, dependsOn: [ns, args.gateway, deployment] },
                 );
             } else {
-                const gateway = new k8s.apiextensions.CustomResource(
-                    `${name}-sample-gateway`,
-                    {
-                        apiVersion: "networking.istio.io/v1",
-                        kind: "Gateway",
-                        metadata: { name: "hello", namespace: SAMPLE_NAMESPACE },
-                        spec: {
-                            selector: GATEWAY_SELECTOR,
-                            servers: [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] }],
-                        },
-                    },
-                    { ...k8sOpts, dependsOn: [ns, args.gateway] },
-                );
+                // Without a hostname the sample brings its own catch-all Gateway; with one it joins the
+                // hostname's Gateway (HTTPS when there is a certificate).
+                const gateway = args.hostRoute
+                    ? undefined
+                    : new k8s.apiextensions.CustomResource(
+                          `${name}-sample-gateway`,
+                          {
+                              apiVersion: "networking.istio.io/v1",
+                              kind: "Gateway",
+                              metadata: { name: "hello", namespace: SAMPLE_NAMESPACE },
+                              spec: {
+                                  selector: GATEWAY_SELECTOR,
+                                  servers: [
+                                      { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] },
+                                  ],
+                              },
+                          },
+                          { ...k8sOpts, dependsOn: [ns, args.gateway] },
+                      );
                 new k8s.apiextensions.CustomResource(
                     `${name}-sample-virtualservice`,
                     {
@@ -161,8 +169,8 @@ export class Mesh extends pulumi.ComponentResource {
                         kind: "VirtualService",
                         metadata: { name: "hello", namespace: SAMPLE_NAMESPACE },
                         spec: {
-                            hosts: ["*"],
-                            gateways: ["hello"],
+                            hosts: [args.hostRoute?.hostname ?? "*"],
+                            gateways: [args.hostRoute?.gateway ?? "hello"],
                             http: [
                                 {
                                     route: [
@@ -177,7 +185,7 @@ export class Mesh extends pulumi.ComponentResource {
                             ],
                         },
                     },
-                    { ...k8sOpts, dependsOn: [gateway, deployment] },
+                    { ...k8sOpts, dependsOn: [gateway ?? args.gateway, deployment] },
                 );
             }
         }

@@ -24,6 +24,8 @@ export interface NlbArgs {
     clientIpMode: "preserveClientIp" | "proxyProtocolV2";
     /** Resources the load balancer waits for (internet-facing: the internet gateway and public routes). */
     waitFor?: pulumi.Input<pulumi.Resource>[];
+    /** `ipv4` (default) or `dualstack` (needs subnets with IPv6 CIDRs). */
+    ipAddressType?: "ipv4" | "dualstack";
     /** Tags for AWS resources. */
     tags?: Record<string, string>;
 }
@@ -47,6 +49,8 @@ export class Nlb extends pulumi.ComponentResource {
     public readonly dnsName: pulumi.Output<string>;
     /** Canonical hosted zone id, for Route 53 alias records. */
     public readonly zoneId: pulumi.Output<string>;
+    /** IP address type: a `dualstack` NLB also gets AAAA alias records. */
+    public readonly ipAddressType: "ipv4" | "dualstack";
 
     constructor(name: string, args: NlbArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-eks-nlb:nlb:Nlb", name, {}, opts);
@@ -91,7 +95,7 @@ export class Nlb extends pulumi.ComponentResource {
                 securityGroups: [sg.id],
                 enableCrossZoneLoadBalancing: true,
                 enableDeletionProtection: args.deletionProtection,
-                ipAddressType: "ipv4",
+                ipAddressType: args.ipAddressType ?? "ipv4",
                 tags,
             },
             // Only network resources: the NLB still provisions while EKS is being created.
@@ -146,6 +150,7 @@ export class Nlb extends pulumi.ComponentResource {
         this.arn = this.loadBalancer.arn;
         this.dnsName = this.loadBalancer.dnsName;
         this.zoneId = this.loadBalancer.zoneId;
+        this.ipAddressType = args.ipAddressType ?? "ipv4";
         this.registerOutputs({
             arn: this.arn,
             dnsName: this.dnsName,

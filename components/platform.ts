@@ -1,9 +1,10 @@
-// The top-level component: network -> (EKS | NLB in parallel) -> LBC -> Istio -> bindings -> mesh.
+// The top-level component: network -> (EKS | NLB in parallel) -> LBC -> Istio -> hostname (DNS,
+// certificate) -> ingress -> bindings -> mesh.
 // The NLB depends on the network only; the cluster-side pieces join it at the TargetGroupBindings.
 // The modes add steps: Gateway API CRDs before istiod, the ambient data plane after it, and a
 // Gateway API Gateway instead of the gateway chart; the NLB path stays the same.
 import * as pulumi from "@pulumi/pulumi";
-import { needsGatewayApiCrds, PlatformSettings, PROJECT } from "./config";
+import { isAcme, needsGatewayApiCrds, PlatformSettings, PROJECT } from "./config";
 import { Network } from "./network";
 import { Cluster } from "./cluster";
 import { Nlb } from "./nlb";
@@ -13,6 +14,10 @@ import { TargetBinding } from "./targetBinding";
 import { Mesh } from "./mesh";
 import { GatewayApiCrds, GatewayApiIngress } from "./gatewayApi";
 import { AmbientDataplane, ambientIstiodValues } from "./ambient";
+import { Dns } from "./dns";
+import { CertManager } from "./certManager";
+import { Certificates } from "./certificates";
+import { HostGateway } from "./hostGateway";
 
 /** Arguments of {@link IstioEksPlatform}. */
 export interface IstioEksPlatformArgs {
@@ -38,6 +43,10 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
     public readonly gatewayServiceName: pulumi.Output<string>;
     /** Istio version installed. */
     public readonly istioVersion: pulumi.Output<string>;
+    /** The hostname served (the Route 53 record's FQDN when a zone is set); unset without a hostname. */
+    public readonly hostname?: pulumi.Output<string>;
+    /** `https://<hostname>` (`http://` with tls none); unset without a hostname. */
+    public readonly url?: pulumi.Output<string>;
 
     constructor(name: string, args: IstioEksPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-eks-nlb:platform:IstioEksPlatform", name, {}, opts);
@@ -158,6 +167,57 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
               )
             : undefined;
 
+        // The hostname (config/tls.ts): an alias record that follows the NLB, and a certificate that
+        // cert-manager issues into the gateway namespace, where TLS ends. The NLB stays TCP pass-through.
+        const dns =
+            s.hostname && s.hostedZoneId
+                ? new Dns(
+                      `${name}-dns`,
+                      {
+                          hostname: s.hostname,
+                          hostedZoneId: s.hostedZoneId,
+                          targetDnsName: nlb.dnsName,
+                          targetZoneId: nlb.zoneId,
+                          ipAddressType: nlb.ipAddressType,
+                      },
+                      parent,
+                  )
+                : undefined;
+
+        let certificates: Certificates | undefined;
+        if (s.tls !== "none") {
+            const certManager = new CertManager(
+                `${name}-cert-manager`,
+                {
+                    provider: cluster.provider,
+                    dns01: isAcme(s.tls)
+                        ? {
+                              hostedZoneId: s.hostedZoneId,
+                              hostname: s.hostname,
+                              oidcProviderArn: cluster.oidcProviderArn,
+                              oidcIssuer: cluster.oidcIssuer,
+                          }
+                        : undefined,
+                    tags,
+                },
+                parent,
+            );
+            certificates = new Certificates(
+                `${name}-certificates`,
+                {
+                    mode: s.tls,
+                    hostname: s.hostname,
+                    acmeEmail: s.acmeEmail,
+                    hostedZoneId: s.hostedZoneId,
+                    region: s.region,
+                    gatewayNamespace: istio.gatewayNamespace,
+                    provider: cluster.provider,
+                    webhookReady: certManager.webhookReady,
+                },
+                parent,
+            );
+        }
+
         const gatewayApi =
             s.ingressApi === "gatewayApi"
                 ? new GatewayApiIngress(
@@ -170,6 +230,9 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                           deregistrationDelay: s.nlbDeregistrationDelay,
                           proxyProtocolV2: s.clientIpMode === "proxyProtocolV2",
                           numTrustedProxies: s.gatewayNumTrustedProxies,
+                          tls: certificates
+                              ? { hostname: s.hostname, secretName: certificates.secretName }
+                              : undefined,
                           provider: cluster.provider,
                           // istiod generates the pods: after it, the CRDs and the LBC's readiness-gate webhook.
                           dependsOn: [gatewayApiCrds!, istio.istiod, lbc.chart],
@@ -181,6 +244,22 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
         const gateway = gatewayApi
             ? { resource: gatewayApi.gateway, serviceName: gatewayApi.serviceName }
             : { resource: istio.gateway!, serviceName: istio.gatewayServiceName };
+
+        // With the Istio API, the hostname's Gateway (TLS ends there when there is a certificate).
+        const hostGateway =
+            s.hostname && !gatewayApi
+                ? new HostGateway(
+                      `${name}-host-gateway`,
+                      {
+                          hostname: s.hostname,
+                          namespace: istio.gatewayNamespace,
+                          credentialName: certificates?.secretName,
+                          provider: cluster.provider,
+                          dependsOn: [gateway.resource, ...(certificates ? [certificates.certificate] : [])],
+                      },
+                      parent,
+                  )
+                : undefined;
 
         new TargetBinding(
             `${name}-binding`,
@@ -210,6 +289,7 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                 dataplaneMode: s.dataplaneMode,
                 dataplane: dataplane?.ztunnel,
                 waypoint: s.ambientWaypoint,
+                hostRoute: hostGateway ? { hostname: s.hostname, gateway: hostGateway.ref } : undefined,
             },
             parent,
         );
@@ -222,6 +302,10 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
         this.gatewayNamespace = istio.gatewayNamespace;
         this.gatewayServiceName = gateway.serviceName;
         this.istioVersion = pulumi.output(s.istioVersion);
+        if (s.hostname) {
+            this.hostname = dns ? dns.fqdn : pulumi.output(s.hostname);
+            this.url = pulumi.interpolate`${s.tls === "none" ? "http" : "https"}://${this.hostname}`;
+        }
         this.registerOutputs({
             kubeconfig: this.kubeconfig,
             clusterName: this.clusterName,
@@ -231,6 +315,8 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
             gatewayNamespace: this.gatewayNamespace,
             gatewayServiceName: this.gatewayServiceName,
             istioVersion: this.istioVersion,
+            hostname: this.hostname,
+            url: this.url,
         });
     }
 }

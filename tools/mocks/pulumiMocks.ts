@@ -242,6 +242,12 @@ function mockState(
                 id: slug(name),
                 state: { ...inputs, arn: `arn:${partition}:iam::${MOCK_ACCOUNT}:policy/${slug(name)}` },
             };
+        case "aws:route53/record:Record":
+            // Route 53 reports the record's name without the trailing dot.
+            return {
+                id: `${inputs.zoneId}_${inputs.name}_${inputs.type}`,
+                state: { ...inputs, fqdn: inputs.name },
+            };
         case "aws:kms/key:Key":
             return {
                 id: "mock-key-id",
