@@ -10,7 +10,13 @@ import { evaluateStack } from "../../policies/lib/evaluate";
 import { istioGatewayNlbTlsPassthrough } from "../../policies/istioGatewayNlbTlsPassthrough";
 import { validateCustomObject } from "../harness/crdSchema";
 import { CERTIFICATE, CLUSTER_ISSUER, ISTIO_GATEWAY } from "../harness/crdSchemas";
-import { query, RecordedResource, recordProgram, recordStack, RecordResult } from "../harness/pulumiMocks";
+import {
+    query,
+    RecordedResource,
+    recordProgram,
+    recordStack,
+    RecordResult,
+} from "../../tools/mocks/pulumiMocks";
 
 const HOST = "app.example.com";
 const ZONE = "Z0123456789ABCDEFGHIJ";
@@ -45,12 +51,14 @@ describe("HTTPS on a hostname", function () {
     let acme: RecordResult<Record<string, any>>;
     let selfSigned: RecordResult<Record<string, any>>;
     let plainHost: RecordResult<Record<string, any>>;
+    let gatewayApi: RecordResult<Record<string, any>>;
     let rs: RecordedResource[];
 
     before(async () => {
         acme = await recordStack("dev", { overrides: ACME });
         selfSigned = await recordStack("dev", { overrides: { hostname: HOST, tls: "selfSigned" } });
         plainHost = await recordStack("dev", { overrides: { hostname: HOST, hostedZoneId: ZONE } });
+        gatewayApi = await recordStack("dev", { overrides: { ...ACME, ingressApi: "gatewayApi" } });
         rs = acme.resources;
     });
 
@@ -286,6 +294,21 @@ describe("HTTPS on a hostname", function () {
             ]);
             assert.equal(r.filter((x) => x.type === T.chart && x.inputs.chart === "cert-manager").length, 0);
             assert.equal(query.ofType(r, T.certificate).length + query.ofType(r, T.issuer).length, 0);
+        });
+    });
+
+    describe("Gateway API ingress (ingressApi: gatewayApi) reads the same settings", () => {
+        it("the Gateway's HTTPS listener serves the hostname with the certificate's Secret; no Istio Gateway", () => {
+            const r = gatewayApi.resources;
+            const gw = query.one(r, "kubernetes:gateway.networking.k8s.io/v1:Gateway");
+            const https = gw.inputs.spec.listeners.find((l: any) => l.name === "https");
+            assert.equal(https.port, 443);
+            assert.equal(https.hostname, HOST);
+            assert.deepEqual(https.tls.certificateRefs, [{ kind: "Secret", name: CERTIFICATE_SECRET_NAME }]);
+            const cert = query.one(r, T.certificate);
+            assert.equal(cert.inputs.metadata.namespace, gw.inputs.metadata.namespace);
+            assert.equal(query.ofType(r, T.gateway).length, 0);
+            assert.equal(query.one(r, T.record).inputs.name, HOST);
         });
     });
 
