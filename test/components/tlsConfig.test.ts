@@ -2,10 +2,12 @@
 // read through readSettings as the program reads them, and the accepted combinations.
 import { strict as assert } from "assert";
 import { ConfigError, readSettings, tlsConfig } from "../../components/config";
+import { API_CIDRS_DECISION } from "../harness/decisions";
 
 const read = (values: Record<string, string>) => {
     const all: Record<string, string> = {};
-    for (const [k, v] of Object.entries(values)) all[`istio-eks-nlb:${k}`] = v;
+    for (const [k, v] of Object.entries({ ...API_CIDRS_DECISION, ...values }))
+        all[`istio-eks-nlb:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
     return readSettings(all, { stack: "dev", region: "us-west-2" });
 };
 
