@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import { irsaTrustPolicy } from "./irsa";
+import { nodeDiscoveryTags } from "./network";
 
 /** Arguments of {@link Cluster}. */
 export interface ClusterArgs {
@@ -48,7 +49,7 @@ export const ISTIO_CONTROL_PLANE_PORTS = [
 ] as const;
 
 /**
- * AWS-managed policies of the node role. Not `AmazonEKS_CNI_Policy`: the VPC CNI has its own role
+ * AWS-managed policies of the node roles (managed and Karpenter's nodes alike). Not `AmazonEKS_CNI_Policy`: the VPC CNI has its own role
  * (IRSA), so a pod that reaches the node's credentials cannot rewire the node's network interfaces.
  */
 export const NODE_ROLE_POLICIES = [
@@ -136,6 +137,9 @@ export class Cluster extends pulumi.ComponentResource {
                 endpointPrivateAccess: args.endpointPrivateAccess,
                 publicAccessCidrs: args.endpointPublicAccess ? args.publicAccessCidrs : undefined,
                 enabledClusterLogTypes: args.logTypes,
+                // Karpenter's EC2NodeClass selects this security group by tag: its nodes get the same
+                // rules as the managed nodes (NLB -> gateway ports, control plane -> istiod webhooks).
+                nodeSecurityGroupTags: nodeDiscoveryTags(args.clusterName),
                 encryptionConfigKeyArn,
                 tags,
             },

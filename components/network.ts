@@ -49,6 +49,22 @@ export function selectZones(zoneNames: string[], azCount: number): string[] {
     return zoneNames.slice(0, azCount);
 }
 
+/**
+ * The tag marking this cluster's node subnets (private) and node security group: Karpenter's
+ * EC2NodeClass selects both by it, so its nodes land where the managed nodes do, with the same rules.
+ */
+export function nodeDiscoveryTags(clusterName: string): Record<string, string> {
+    return { "karpenter.sh/discovery": clusterName };
+}
+
+/** The tags of a subnet of the given role: load balancer discovery, plus node discovery if private. */
+function allSubnetTags(clusterName: string, role: "public" | "private"): Record<string, string> {
+    return {
+        ...subnetTags(clusterName, role),
+        ...(role === "private" ? nodeDiscoveryTags(clusterName) : {}),
+    };
+}
+
 /** A VPC with public and private subnets across `azCount` AZs, new or existing. */
 export class Network extends pulumi.ComponentResource {
     /** The VPC id. */
@@ -79,8 +95,12 @@ export class Network extends pulumi.ComponentResource {
                 ["private", args.privateSubnetIds ?? []],
             ] as const) {
                 ids.forEach((subnetId, i) => {
-                    for (const [key, value] of Object.entries(subnetTags(args.clusterName, role))) {
-                        const short = key.startsWith("kubernetes.io/cluster/") ? "cluster" : "role";
+                    for (const [key, value] of Object.entries(allSubnetTags(args.clusterName, role))) {
+                        const short = key.startsWith("kubernetes.io/cluster/")
+                            ? "cluster"
+                            : key.startsWith("kubernetes.io/role/")
+                              ? "role"
+                              : "nodes";
                         new aws.ec2.Tag(
                             `${name}-${role}-${i}-${short}-tag`,
                             { resourceId: subnetId, key, value },
@@ -196,7 +216,7 @@ export class Network extends pulumi.ComponentResource {
                         tags: {
                             ...tags,
                             Name: `${name}-private-${i}`,
-                            ...subnetTags(args.clusterName, "private"),
+                            ...allSubnetTags(args.clusterName, "private"),
                         },
                     },
                     parent,

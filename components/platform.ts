@@ -18,6 +18,8 @@ import { Dns } from "./dns";
 import { CertManager } from "./certManager";
 import { Certificates } from "./certificates";
 import { HostGateway } from "./hostGateway";
+import { MetricsServer } from "./metricsServer";
+import { Karpenter } from "./karpenter";
 
 /** Arguments of {@link IstioEksPlatform}. */
 export interface IstioEksPlatformArgs {
@@ -109,6 +111,44 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
             },
             parent,
         );
+
+        // Autoscaling: the metrics API (every HPA needs it) and Karpenter for nodes, both after the
+        // managed node group they run on.
+        new MetricsServer(
+            `${name}-metrics-server`,
+            {
+                chartVersion: s.metricsServerChartVersion,
+                replicas: s.nodeMinSize >= 2 ? 2 : 1,
+                provider: cluster.provider,
+                dependsOn: [cluster.nodeGroup],
+            },
+            parent,
+        );
+        if (s.karpenterEnabled) {
+            new Karpenter(
+                `${name}-karpenter`,
+                {
+                    clusterName: s.clusterName,
+                    region: s.region,
+                    oidcProviderArn: cluster.oidcProviderArn,
+                    oidcIssuer: cluster.oidcIssuer,
+                    nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+                    privateSubnetIds: network.privateSubnetIds,
+                    chartVersion: s.karpenterChartVersion,
+                    amiAlias: s.karpenterAmiAlias,
+                    cpuLimit: s.karpenterCpuLimit,
+                    memoryLimitGi: s.karpenterMemoryLimitGi,
+                    instanceCategories: s.karpenterInstanceCategories,
+                    capacityTypes: s.karpenterCapacityTypes,
+                    // Two controllers need two managed nodes (the chart keeps them on separate hosts).
+                    replicas: s.nodeMinSize >= 2 ? 2 : 1,
+                    provider: cluster.provider,
+                    dependsOn: [cluster.nodeGroup],
+                    tags,
+                },
+                parent,
+            );
+        }
 
         const lbc = new LoadBalancerController(
             `${name}-lbc`,

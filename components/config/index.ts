@@ -12,6 +12,7 @@ import { ModesSettings, modesConfig } from "./modes";
 import { NetworkSettings, networkConfig } from "./network";
 import { NlbSettings, nlbConfig } from "./nlb";
 import { TlsSettings, tlsConfig } from "./tls";
+import { AutoscalingSettings, autoscalingConfig } from "./autoscaling";
 
 export * from "./validate";
 export * from "./schema";
@@ -23,6 +24,7 @@ export * from "./nlb";
 export * from "./mesh";
 export * from "./modes";
 export * from "./tls";
+export * from "./autoscaling";
 
 /** Every concern, in validation order (the first bad value found is the one reported). */
 export const CONFIG_CONCERNS: readonly ConfigConcern<object>[] = [
@@ -34,6 +36,7 @@ export const CONFIG_CONCERNS: readonly ConfigConcern<object>[] = [
     meshConfig,
     modesConfig,
     tlsConfig,
+    autoscalingConfig,
 ];
 
 /** Validated, typed settings for the whole platform: the stack context plus every concern's settings. */
@@ -45,7 +48,8 @@ export type PlatformSettings = ConfigContext &
     NlbSettings &
     MeshSettings &
     ModesSettings &
-    TlsSettings;
+    TlsSettings &
+    AutoscalingSettings;
 
 /**
  * Reads the CLI's config map (`pulumi.runtime.allConfig()`: full keys -> raw strings), applies the

@@ -72,7 +72,8 @@ describe("platform (dev stack, full run; prod stack, preview)", () => {
                 assert.notEqual(svc.inputs.spec?.type, "LoadBalancer", svc.name);
             }
             const charts = r.filter((x) => x.type === T.chart);
-            assert.equal(charts.length, 4);
+            // base, istiod, gateway, LBC, metrics-server, Karpenter
+            assert.equal(charts.length, 6);
             for (const c of charts) {
                 assert.ok(!/"type":"LoadBalancer"/.test(JSON.stringify(c.inputs.values ?? {})), c.name);
             }
@@ -263,7 +264,7 @@ describe("platform (dev stack, full run; prod stack, preview)", () => {
         const issuer = query.one(rs, T.cluster).outputs.oidcIssuer;
         assert.equal(cond[`${issuer}:sub`], "system:serviceaccount:kube-system:aws-load-balancer-controller");
         assert.equal(cond[`${issuer}:aud`], "sts.amazonaws.com");
-        const policy = JSON.parse(query.one(rs, "aws:iam/policy:Policy").inputs.policy);
+        const policy = JSON.parse(query.one(rs, "aws:iam/policy:Policy", "-lbc-policy").inputs.policy);
         const tgArns = query
             .ofType(rs, T.tg)
             .map((t) => t.outputs.arn)

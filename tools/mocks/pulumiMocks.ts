@@ -248,6 +248,30 @@ function mockState(
                 id: `${inputs.zoneId}_${inputs.name}_${inputs.type}`,
                 state: { ...inputs, fqdn: inputs.name },
             };
+        case "aws:iam/instanceProfile:InstanceProfile":
+            return {
+                id: slug(name),
+                state: {
+                    ...inputs,
+                    name: slug(name),
+                    arn: `arn:aws:iam::${MOCK_ACCOUNT}:instance-profile/${slug(name)}`,
+                },
+            };
+        case "aws:sqs/queue:Queue":
+            return {
+                id: `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT}/${slug(name)}`,
+                state: {
+                    ...inputs,
+                    name: slug(name),
+                    url: `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT}/${slug(name)}`,
+                    arn: arn("sqs", slug(name)),
+                },
+            };
+        case "aws:cloudwatch/eventRule:EventRule":
+            return {
+                id: slug(name),
+                state: { ...inputs, name: slug(name), arn: arn("events", `rule/${slug(name)}`) },
+            };
         case "aws:kms/key:Key":
             return {
                 id: "mock-key-id",
@@ -339,6 +363,8 @@ function mockCall(args: pulumi.runtime.MockCallArgs, region: string): Record<str
             };
         case "aws:index/getRegion:getRegion":
             return { name: region, region, id: region };
+        case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return {
                 accountId: MOCK_ACCOUNT,

@@ -1,0 +1,128 @@
+// Autoscaling concern: metrics-server (so HPAs act) and Karpenter (so nodes follow the pods): pinned
+// chart versions, the pinned node AMI, and how much Karpenter may launch, of which kinds.
+import { ConfigConcern } from "./schema";
+import { compareVersions, configError, validateChartVersion, validateIntRange } from "./validate";
+
+/** Validated autoscaling settings. */
+export interface AutoscalingSettings {
+    /** metrics-server chart version. */
+    metricsServerChartVersion: string;
+    /** Install Karpenter. */
+    karpenterEnabled: boolean;
+    /** Karpenter chart version. */
+    karpenterChartVersion: string;
+    /** Pinned AMI alias of Karpenter's nodes. */
+    karpenterAmiAlias: string;
+    /** vCPU limit of the NodePool. */
+    karpenterCpuLimit: number;
+    /** Memory limit of the NodePool, GiB. */
+    karpenterMemoryLimitGi: number;
+    /** Instance categories Karpenter may launch. */
+    karpenterInstanceCategories: string[];
+    /** Capacity types Karpenter may launch. */
+    karpenterCapacityTypes: string[];
+}
+
+/**
+ * The oldest Karpenter release that supports each Kubernetes version (karpenter.sh "Compatibility",
+ * v1.14 docs). Karpenter refuses to run on a newer Kubernetes than it supports.
+ */
+export const KARPENTER_MIN_FOR_KUBERNETES: Readonly<Record<string, string>> = {
+    "1.30": "0.37.0",
+    "1.31": "1.0.5",
+    "1.32": "1.2.0",
+    "1.33": "1.5.0",
+    "1.34": "1.6.0",
+    "1.35": "1.9.0",
+    "1.36": "1.13.0",
+};
+
+/** General-purpose, compute, memory, burstable and storage families; no GPU/accelerator AMIs here. */
+export const KARPENTER_INSTANCE_CATEGORIES = ["c", "m", "r", "t", "i", "d", "x", "z"] as const;
+/** Capacity types of the NodePool (capacity reservations are not used). */
+export const KARPENTER_CAPACITY_TYPES = ["on-demand", "spot"] as const;
+
+/** A pinned Karpenter v1 chart that supports `kubernetesVersion`. */
+export function validateKarpenterChartVersion(value: string, kubernetesVersion: string): void {
+    validateChartVersion("karpenterChartVersion", value);
+    if (compareVersions(value, "1.0.0") < 0 || compareVersions(value, "2.0.0") >= 0) {
+        throw configError(
+            "karpenterChartVersion",
+            value,
+            "must be a 1.x release: the EC2NodeClass and NodePool created here are the v1 APIs",
+        );
+    }
+    const min = KARPENTER_MIN_FOR_KUBERNETES[kubernetesVersion];
+    if (min === undefined) {
+        throw configError(
+            "karpenterChartVersion",
+            value,
+            `has no known support for kubernetesVersion ${kubernetesVersion} (known: ${Object.keys(KARPENTER_MIN_FOR_KUBERNETES).join(", ")}); check Karpenter's compatibility matrix and extend KARPENTER_MIN_FOR_KUBERNETES`,
+        );
+    }
+    if (compareVersions(value, min) < 0) {
+        throw configError(
+            "karpenterChartVersion",
+            value,
+            `does not support kubernetesVersion ${kubernetesVersion}: Karpenter ${min} or later is required`,
+        );
+    }
+}
+
+/** An AL2023 alias pinned to one EKS AMI release, never `@latest`. */
+export function validateAmiAlias(value: string): void {
+    if (!/^al2023@v\d{8}$/.test(value)) {
+        throw configError(
+            "karpenterAmiAlias",
+            value,
+            'must be a pinned Amazon Linux 2023 AMI alias "al2023@vYYYYMMDD" like "al2023@v20260714" (an EKS AMI release; not @latest)',
+        );
+    }
+}
+
+/** A non-empty list of distinct values, each one of `allowed`. */
+export function validateSubset(key: string, values: string[], allowed: readonly string[]): void {
+    if (values.length === 0) throw configError(key, values, `must list at least one of ${allowed.join("|")}`);
+    for (const v of values) {
+        if (!allowed.includes(v))
+            throw configError(key, values, `contains "${v}"; allowed: ${allowed.join("|")}`);
+    }
+    if (new Set(values).size !== values.length) throw configError(key, values, "must not repeat a value");
+}
+
+/** The autoscaling keys. */
+export const autoscalingConfig: ConfigConcern<AutoscalingSettings> = {
+    keys: [
+        "metricsServerChartVersion",
+        "karpenterEnabled",
+        "karpenterChartVersion",
+        "karpenterAmiAlias",
+        "karpenterCpuLimit",
+        "karpenterMemoryLimitGi",
+        "karpenterInstanceCategories",
+        "karpenterCapacityTypes",
+    ],
+    read(raw) {
+        validateChartVersion("metricsServerChartVersion", raw.metricsServerChartVersion);
+        validateKarpenterChartVersion(raw.karpenterChartVersion, raw.kubernetesVersion);
+        validateAmiAlias(raw.karpenterAmiAlias);
+        validateIntRange("karpenterCpuLimit", raw.karpenterCpuLimit, 1, 10000);
+        validateIntRange("karpenterMemoryLimitGi", raw.karpenterMemoryLimitGi, 1, 100000);
+        validateSubset(
+            "karpenterInstanceCategories",
+            raw.karpenterInstanceCategories,
+            KARPENTER_INSTANCE_CATEGORIES,
+        );
+        validateSubset("karpenterCapacityTypes", raw.karpenterCapacityTypes, KARPENTER_CAPACITY_TYPES);
+        return {
+            metricsServerChartVersion: raw.metricsServerChartVersion,
+            karpenterEnabled: raw.karpenterEnabled,
+            karpenterChartVersion: raw.karpenterChartVersion,
+            karpenterAmiAlias: raw.karpenterAmiAlias,
+            karpenterCpuLimit: raw.karpenterCpuLimit,
+            karpenterMemoryLimitGi: raw.karpenterMemoryLimitGi,
+            karpenterInstanceCategories: raw.karpenterInstanceCategories,
+            karpenterCapacityTypes: raw.karpenterCapacityTypes,
+        };
+    },
+};
