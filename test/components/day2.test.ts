@@ -138,7 +138,7 @@ describe("day 2 (dev stack, full run; prod stack, preview)", () => {
                     ng.propertyDependencies!.version.includes(cluster.urn),
                     "version comes from the cluster",
                 );
-                const nodeRole = query.one(rs, "aws:iam/role:Role", "-node-role");
+                const nodeRole = query.one(rs, "aws:iam/role:Role", "-cluster-node-role");
                 const attachments = query
                     .ofType(rs, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
                     .filter((a) => a.propertyDependencies!.role?.includes(nodeRole.urn));

@@ -102,6 +102,8 @@ describe("platform modes (dev stack)", function () {
                 "base",
                 "gateway",
                 "istiod",
+                "metrics-server",
+                "oci://public.ecr.aws/karpenter/karpenter",
             ]);
             assert.equal(chart(rs, "istiod").inputs.values.profile, undefined);
             assert.equal(sampleNs(rs).inputs.metadata.labels["istio-injection"], "enabled");
@@ -114,7 +116,13 @@ describe("platform modes (dev stack)", function () {
             const crds = query.one(rs, T.crds);
             assert.match(crds.inputs.file, /\/v1\.3\.0\/standard-install\.yaml$/);
             assert.ok(dependsOn(chart(rs, "istiod"), crds), "istiod after the CRDs");
-            assert.deepEqual(charts(rs).sort(), ["aws-load-balancer-controller", "base", "istiod"]);
+            assert.deepEqual(charts(rs).sort(), [
+                "aws-load-balancer-controller",
+                "base",
+                "istiod",
+                "metrics-server",
+                "oci://public.ecr.aws/karpenter/karpenter",
+            ]);
         });
 
         it("the Gateway (class istio, gateway namespace) comes after istiod, the CRDs and the LBC webhook", () => {
