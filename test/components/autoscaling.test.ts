@@ -7,6 +7,7 @@ import { ConfigError, readSettings } from "../../components/config";
 import { NODE_ROLE_POLICIES } from "../../components/cluster";
 import { INTERRUPTION_EVENTS } from "../../components/karpenter";
 import { validateEC2NodeClass, validateNodePool } from "../../components/karpenterCrds";
+import { API_CIDRS_DECISION, PROD_DECISIONS } from "../harness/decisions";
 
 const T = {
     chart: "kubernetes:helm.sh/v4:Chart",
@@ -51,7 +52,7 @@ describe("autoscaling: metrics-server and Karpenter (dev and prod stacks)", () =
 
     before(async () => {
         dev = await recordStack("dev");
-        prod = await recordStack("prod");
+        prod = await recordStack("prod", { overrides: PROD_DECISIONS });
         off = await recordStack("dev", { overrides: { karpenterEnabled: false } });
     });
 
@@ -652,7 +653,7 @@ describe("Karpenter CRD shapes reject what the API server would", () => {
 describe("autoscaling config", () => {
     const read = (values: Record<string, unknown>) => {
         const all: Record<string, string> = {};
-        for (const [k, v] of Object.entries(values))
+        for (const [k, v] of Object.entries({ ...API_CIDRS_DECISION, ...values }))
             all[`istio-eks-nlb:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
         return readSettings(all, { stack: "dev", region: "us-west-2" });
     };

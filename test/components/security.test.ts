@@ -155,7 +155,7 @@ describe("security (issue 8)", function () {
 
         it("its IAM policy writes only RegisterTargets/DeregisterTargets on our target groups; no security-group writes", () => {
             const rs = dev.resources;
-            const policy = JSON.parse(query.one(rs, "aws:iam/policy:Policy").inputs.policy);
+            const policy = JSON.parse(query.one(rs, "aws:iam/policy:Policy", "-lbc-policy").inputs.policy);
             const tgArns = query
                 .ofType(rs, "aws:lb/targetGroup:TargetGroup")
                 .map((t) => t.outputs.arn)
@@ -188,8 +188,11 @@ describe("security (issue 8)", function () {
                 .map((a) => a.inputs.policyArn)
                 .filter((a: string) => a.includes(":iam::aws:policy/"))
                 .sort();
+            // The managed node role's and Karpenter's node role's (the same two each), the VPC CNI's.
             assert.deepEqual(policies, [
                 "arn:aws-us-gov:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+                "arn:aws-us-gov:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+                "arn:aws-us-gov:iam::aws:policy/AmazonEKSWorkerNodePolicy",
                 "arn:aws-us-gov:iam::aws:policy/AmazonEKSWorkerNodePolicy",
                 "arn:aws-us-gov:iam::aws:policy/AmazonEKS_CNI_Policy",
             ]);

@@ -254,7 +254,7 @@ function mockState(
                 state: {
                     ...inputs,
                     name: slug(name),
-                    arn: `arn:aws:iam::${MOCK_ACCOUNT}:instance-profile/${slug(name)}`,
+                    arn: `arn:${partition}:iam::${MOCK_ACCOUNT}:instance-profile/${slug(name)}`,
                 },
             };
         case "aws:sqs/queue:Queue":
@@ -363,8 +363,6 @@ function mockCall(args: pulumi.runtime.MockCallArgs, region: string): Record<str
             };
         case "aws:index/getRegion:getRegion":
             return { name: region, region, id: region };
-        case "aws:index/getPartition:getPartition":
-            return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return {
                 accountId: MOCK_ACCOUNT,
