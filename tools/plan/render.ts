@@ -56,6 +56,9 @@ export function pathLines(path: TrafficPath): string[] {
     }
     for (const g of path.gateways) {
         lines.push(`  -> Istio gateway Service ${g.service} [L7] (${g.source})`);
+        for (const r of path.routes.filter((x) => x.kind === "HTTPRoute" && x.from === g.service)) {
+            lines.push(`     -> HTTPRoute ${r.name} (${r.detail})`);
+        }
         for (const r of path.routes.filter((x) => x.kind === "Gateway" && x.from === g.service)) {
             lines.push(`     -> Gateway ${r.name} (${r.detail})`);
             for (const vs of path.routes.filter((x) => x.kind === "VirtualService" && x.from === r.name)) {
@@ -65,7 +68,7 @@ export function pathLines(path: TrafficPath): string[] {
     }
     const unattached = path.routes.filter(
         (r) =>
-            (r.kind === "Gateway" && !path.gateways.some((g) => g.service === r.from)) ||
+            (r.kind !== "VirtualService" && !path.gateways.some((g) => g.service === r.from)) ||
             (r.kind === "VirtualService" &&
                 !path.routes.some((g) => g.kind === "Gateway" && g.name === r.from)),
     );
@@ -110,13 +113,14 @@ export function mermaid(path: TrafficPath): string {
     });
     const routeId = new Map<string, string>();
     path.routes.forEach((r, i) => {
-        const id = `${r.kind === "Gateway" ? "igw" : "vs"}${i}`;
+        const id = `${r.kind === "Gateway" ? "igw" : r.kind === "HTTPRoute" ? "hr" : "vs"}${i}`;
         routeId.set(`${r.kind}:${r.name}`, id);
         out.push(`    ${id}[${label(`${r.kind} ${r.name}<br/>${r.detail}`)}]`);
     });
     for (const r of path.routes) {
         const id = routeId.get(`${r.kind}:${r.name}`)!;
-        const from = r.kind === "Gateway" ? gatewayId.get(r.from ?? "") : routeId.get(`Gateway:${r.from}`);
+        const from =
+            r.kind === "VirtualService" ? routeId.get(`Gateway:${r.from}`) : gatewayId.get(r.from ?? "");
         if (from) edge(from, id);
     }
     return `${out.join("\n")}\n`;
