@@ -1,4 +1,4 @@
-// `npm run plan -- [--stack dev] [--format text|json|mermaid] [--out FILE]`
+// `npm run plan -- [--stack dev] [--config key=value ...] [--format text|json|mermaid] [--out FILE]`
 // What the program would build, without AWS credentials or the Pulumi CLI: runs the root index.ts
 // under the shared mock recorder (tools/mocks/) with the config of Pulumi.<stack>.yaml (one recorder for
 // tests and tools), then prints the resources by component and type, the ingress traffic path and the
@@ -18,8 +18,9 @@ import { componentLines, mermaid, pathLines } from "./plan/render";
 
 const ROOT = path.join(__dirname, "..");
 
-export const USAGE = `usage: npm run plan -- [--stack dev] [--format text|json|mermaid] [--out FILE]
+export const USAGE = `usage: npm run plan -- [--stack dev] [--config key=value ...] [--format text|json|mermaid] [--out FILE]
   --stack  a stack with a Pulumi.<stack>.yaml at the project root (default dev)
+  --config (-c) a config value over the stack file's, as \`pulumi up --config\` takes it (repeatable)
   --format text (default), json, or mermaid (the traffic path as a Mermaid flowchart)
   --out    also write the recorded stack as a \`pulumi stack export\` JSON file
 exit 0: no mandatory violation, 1: mandatory violations, 2: bad usage, unknown stack or invalid config
@@ -54,6 +55,7 @@ export async function main(argv: string[], io: CliIO, options: PlanOptions = {})
             stack: { type: "string" },
             format: { type: "string" },
             out: { type: "string" },
+            config: { type: "string", short: "c", multiple: true },
             help: { type: "boolean", short: "h" },
         });
         if (values.help) {
@@ -65,8 +67,9 @@ export async function main(argv: string[], io: CliIO, options: PlanOptions = {})
         const format = oneOf("--format", values.format, ["text", "json", "mermaid"] as const, "text");
         const stack = values.stack ?? "dev";
         checkStack(stack, configRoot);
+        const overrides = parseConfigFlags(values.config ?? []);
 
-        const report = await plan(stack, configRoot);
+        const report = await plan(stack, configRoot, overrides);
         if (values.out !== undefined) writeExport(values.out, report.recorded);
 
         if (format === "json") io.stdout.write(`${JSON.stringify(report.json, null, 2)}\n`);
@@ -101,6 +104,22 @@ function valueOf(argv: string[], flag: string): string | undefined {
     return undefined;
 }
 
+/** `--config key=value` pairs, as `pulumi up --config` takes them: bare keys are the project's. */
+function parseConfigFlags(pairs: string[]): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const pair of pairs) {
+        const m = /^([A-Za-z0-9_.-]+(?::[A-Za-z0-9_.-]+)?)=(.*)$/s.exec(pair);
+        if (!m) {
+            throw new InputError(
+                "--config",
+                `${JSON.stringify(pair)} is not key=value; use e.g. --config hostname=app.example.com`,
+            );
+        }
+        out[m[1]] = m[2];
+    }
+    return out;
+}
+
 /** A stack is a Pulumi.<stack>.yaml next to Pulumi.yaml; anything else is named with the choices. */
 function checkStack(stack: string, configRoot: string): void {
     const stacks = fs
@@ -119,6 +138,7 @@ function checkStack(stack: string, configRoot: string): void {
 async function plan(
     stack: string,
     configRoot: string,
+    overrides: Record<string, string>,
 ): Promise<{ json: PlanReport; recorded: RecordedResource[] }> {
     // Loaded here, not at the top: usage errors should not pay for loading the Pulumi SDK.
     const harness: typeof import("./mocks/pulumiMocks") = require("./mocks/pulumiMocks");
@@ -132,7 +152,7 @@ async function plan(
             `cannot read the stack config: ${(e as Error).message.split("\n")[0]}`,
         );
     }
-    const run = await harness.recordStack(stack, { config });
+    const run = await harness.recordStack(stack, { config, overrides });
     const resources = run.resources;
     const violations = toReported(await evaluateStack(resources));
     const tree = componentTree(resources);
@@ -157,7 +177,7 @@ async function plan(
     };
 }
 
-function renderText(r: PlanReport): string {
+export function renderText(r: PlanReport): string {
     const roots = r.components.filter((c) => c.type !== "");
     const unparented = r.components.find((c) => c.type === "") ?? {
         name: "",

@@ -58,7 +58,10 @@ describe("HTTPS on a hostname", function () {
         acme = await recordStack("dev", { overrides: ACME });
         selfSigned = await recordStack("dev", { overrides: { hostname: HOST, tls: "selfSigned" } });
         plainHost = await recordStack("dev", { overrides: { hostname: HOST, hostedZoneId: ZONE } });
-        gatewayApi = await recordStack("dev", { overrides: { ...ACME, ingressApi: "gatewayApi" } });
+        // In a China region too: the DNS-01 policy must follow the partition.
+        gatewayApi = await recordStack("dev", {
+            overrides: { ...ACME, ingressApi: "gatewayApi", "aws:region": "cn-north-1" },
+        });
         rs = acme.resources;
     });
 
@@ -166,6 +169,13 @@ describe("HTTPS on a hostname", function () {
         });
 
         it("ARNs take the partition from aws.getPartition, never a literal arn:aws", () => {
+            const cn = JSON.parse(
+                query.one(gatewayApi.resources, T.policy, "cert-manager-dns01-policy").inputs.policy,
+            );
+            assert.deepEqual(
+                (cn.Statement as any[]).map((st) => st.Resource),
+                [`arn:aws-cn:route53:::hostedzone/${ZONE}`, "arn:aws-cn:route53:::change/*", "*"],
+            );
             const doc = certManagerDns01PolicyDocument("aws-cn", ZONE, HOST);
             const resources = (doc.Statement as any[])
                 .map((s) => s.Resource)

@@ -13,7 +13,7 @@ export const EXIT_OK = 0;
 export const EXIT_MANDATORY = 1;
 export const EXIT_USAGE = 2;
 
-type OptionSpec = Record<string, { type: "string" | "boolean"; short?: string }>;
+type OptionSpec = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
 
 /**
  * util.parseArgs in strict mode, with its errors re-worded as InputErrors naming the flag and what
@@ -22,7 +22,16 @@ type OptionSpec = Record<string, { type: "string" | "boolean"; short?: string }>
 export function parseFlags<T extends OptionSpec>(
     argv: string[],
     options: T,
-): { values: { [K in keyof T]?: T[K]["type"] extends "string" ? string : boolean }; positionals: string[] } {
+): {
+    values: {
+        [K in keyof T]?: T[K] extends { multiple: true }
+            ? string[]
+            : T[K]["type"] extends "string"
+              ? string
+              : boolean;
+    };
+    positionals: string[];
+} {
     const allowed = Object.keys(options)
         .map((k) => `--${k}`)
         .join(", ");

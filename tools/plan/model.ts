@@ -64,13 +64,46 @@ export interface RouteHop {
     from?: string;
 }
 
+/** A Route 53 alias record that sends a hostname to a load balancer of the path. */
+export interface DnsHop {
+    /** The record name (the hostname). */
+    name: string;
+    /** A, AAAA. */
+    type: string;
+    /** The hosted zone id. */
+    zoneId?: string;
+    /** The load balancer it aliases (its resource name). */
+    target: string;
+    evaluateTargetHealth: boolean;
+}
+
+/** Where TLS ends: a gateway server or listener that terminates TLS with a certificate Secret. */
+export interface TlsHop {
+    /** `Gateway namespace/name` (Istio) or `Gateway API namespace/name`. */
+    gateway: string;
+    /** The terminating port and its hosts, e.g. `HTTPS:443 app.example.com`. */
+    server: string;
+    /** `namespace/name` of the Secret it serves. */
+    secret: string;
+    /** The cert-manager Certificate that writes that Secret, with its issuer; undefined if none. */
+    certificate?: { name: string; dnsNames: string[]; issuer: string };
+}
+
 export interface TrafficPath {
     loadBalancers: LoadBalancerHop[];
     gateways: GatewayHop[];
     routes: RouteHop[];
+    /** Only when the stack has hostname records (absent: none). */
+    dns?: DnsHop[];
+    /** Only when a gateway terminates TLS (absent: none). */
+    tls?: TlsHop[];
 }
 
 const ISTIO_GATEWAY = /^kubernetes:networking\.istio\.io\/(?:v1|v1beta1|v1alpha3):Gateway$/;
+const K8S_GATEWAY = /^kubernetes:gateway\.networking\.k8s\.io\/(?:v1|v1beta1):Gateway$/;
+const ROUTE53_RECORD = /^aws:route53\/record:Record$/;
+const CERTIFICATE = /^kubernetes:cert-manager\.io\/v1:Certificate$/;
+const CLUSTER_ISSUER = /^kubernetes:cert-manager\.io\/v1:(Cluster)?Issuer$/;
 const VIRTUAL_SERVICE = /^kubernetes:networking\.istio\.io\/(?:v1|v1beta1|v1alpha3):VirtualService$/;
 
 /** The component tree: every component (custom: false) with the types of its direct custom children. */
@@ -224,11 +257,7 @@ export function trafficPath(resources: PlanResource[]): TrafficPath {
         routes.push({
             kind: "Gateway",
             name: k8sName(g),
-            detail: servers
-                .map(
-                    (s) => `${s.port?.protocol ?? "?"}:${s.port?.number ?? "?"} ${(s.hosts ?? []).join(",")}`,
-                )
-                .join("; "),
+            detail: servers.map(serverDetail).join("; "),
             from: served?.service,
         });
     }
@@ -278,7 +307,108 @@ export function trafficPath(resources: PlanResource[]): TrafficPath {
             });
         }
     }
-    return { loadBalancers, gateways, routes };
+    const path: TrafficPath = { loadBalancers, gateways, routes };
+    const dns = dnsHops(resources, ix.list("lb").map(rec));
+    if (dns.length) path.dns = dns;
+    const tls = tlsHops(resources);
+    if (tls.length) path.tls = tls;
+    return path;
+}
+
+/** `HTTP:80 *`; a redirecting server ends `-> https`, a terminating one names its TLS mode. */
+function serverDetail(s: any): string {
+    const base = `${s.port?.protocol ?? "?"}:${s.port?.number ?? "?"} ${(s.hosts ?? []).join(",")}`;
+    if (s.tls?.httpsRedirect) return `${base} -> https`;
+    if (s.tls?.mode) return `${base} (TLS ${s.tls.mode})`;
+    return base;
+}
+
+/** Route 53 alias records whose alias follows a load balancer of the path (by recorded dependency). */
+function dnsHops(resources: PlanResource[], lbs: PlanResource[]): DnsHop[] {
+    const out: DnsHop[] = [];
+    for (const r of resources.filter((x) => ROUTE53_RECORD.test(x.type))) {
+        const linked = new Set([...(r.propertyDependencies?.aliases ?? []), ...(r.dependencies ?? [])]);
+        const lb = lbs.find((l) => linked.has(l.urn));
+        const alias = (r.inputs.aliases ?? [])[0];
+        if (!lb || !alias) continue;
+        out.push({
+            name: r.inputs.name,
+            type: r.inputs.type,
+            zoneId: r.inputs.zoneId,
+            target: lb.name,
+            evaluateTargetHealth: alias.evaluateTargetHealth === true,
+        });
+    }
+    return out.sort((a, b) => cmp(`${a.name} ${a.type}`, `${b.name} ${b.type}`));
+}
+
+/** Gateway servers (Istio) and listeners (Gateway API) that terminate TLS, with the certificate behind their Secret. */
+function tlsHops(resources: PlanResource[]): TlsHop[] {
+    const certs = resources.filter((r) => CERTIFICATE.test(r.type));
+    const issuers = resources.filter((r) => CLUSTER_ISSUER.test(r.type));
+    const certificateOf = (ns: string, secret: string): TlsHop["certificate"] => {
+        const c = certs.find(
+            (x) => x.inputs.spec?.secretName === secret && (x.inputs.metadata?.namespace ?? "default") === ns,
+        );
+        if (!c) return undefined;
+        const ref = c.inputs.spec?.issuerRef ?? {};
+        const issuer = issuers.find(
+            (i) => i.inputs.metadata?.name === ref.name && i.inputs.kind === (ref.kind ?? "Issuer"),
+        );
+        return {
+            name: k8sName(c),
+            dnsNames: c.inputs.spec?.dnsNames ?? [],
+            issuer: issuerDetail(ref, issuer),
+        };
+    };
+    const out: TlsHop[] = [];
+    for (const g of resources.filter((r) => ISTIO_GATEWAY.test(r.type))) {
+        // Istio reads credentialName from the gateway workload's namespace; here that of the Gateway.
+        const ns = g.inputs.metadata?.namespace ?? "default";
+        for (const s of (g.inputs.spec?.servers ?? []) as any[]) {
+            const secret = s.tls?.credentialName;
+            if (!secret || !["SIMPLE", "MUTUAL", "OPTIONAL_MUTUAL"].includes(s.tls.mode)) continue;
+            out.push({
+                gateway: `Gateway ${k8sName(g)}`,
+                server: serverDetail({ ...s, tls: undefined }),
+                secret: `${ns}/${secret}`,
+                certificate: certificateOf(ns, secret),
+            });
+        }
+    }
+    for (const g of resources.filter((r) => K8S_GATEWAY.test(r.type))) {
+        const ns = g.inputs.metadata?.namespace ?? "default";
+        for (const l of (g.inputs.spec?.listeners ?? []) as any[]) {
+            if (l.tls?.mode !== "Terminate") continue;
+            for (const ref of (l.tls.certificateRefs ?? []) as any[]) {
+                const secretNs = ref.namespace ?? ns;
+                out.push({
+                    gateway: `Gateway API ${k8sName(g)}`,
+                    server: `${l.protocol ?? "?"}:${l.port ?? "?"} ${l.hostname ?? "*"}`,
+                    secret: `${secretNs}/${ref.name}`,
+                    certificate: certificateOf(secretNs, ref.name),
+                });
+            }
+        }
+    }
+    return out;
+}
+
+/** `ClusterIssuer letsencrypt (ACME acme-v02.api.letsencrypt.org, DNS-01 in Route 53 zone Z...)`. */
+function issuerDetail(ref: { name?: string; kind?: string }, issuer: PlanResource | undefined): string {
+    const title = `${ref.kind ?? "Issuer"} ${ref.name ?? "?"}`;
+    const spec = issuer?.inputs.spec;
+    if (!spec) return `${title} (not declared in this stack)`;
+    if (spec.selfSigned) return `${title} (self-signed)`;
+    if (spec.acme) {
+        const host = /^https?:\/\/([^/]+)/.exec(spec.acme.server ?? "")?.[1] ?? spec.acme.server;
+        const zones = ((spec.acme.solvers ?? []) as any[])
+            .map((s) => s.dns01?.route53?.hostedZoneID)
+            .filter((z): z is string => !!z);
+        const solver = zones.length ? `, DNS-01 in Route 53 zone ${zones.join(",")}` : "";
+        return `${title} (ACME ${host}${solver})`;
+    }
+    return title;
 }
 
 function k8sName(r: PlanResource): string {

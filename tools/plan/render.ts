@@ -1,6 +1,6 @@
 // Text and Mermaid renderings of the plan. Pure functions of the model, so the README's diagram,
 // the JSON output and `--format mermaid` can never disagree.
-import type { ComponentNode, LoadBalancerHop, TrafficPath } from "./model";
+import type { ComponentNode, DnsHop, LoadBalancerHop, TlsHop, TrafficPath } from "./model";
 
 const LB_KIND: Record<string, string> = { network: "NLB", application: "ALB", gateway: "GWLB" };
 
@@ -35,13 +35,36 @@ export function componentLines(nodes: ComponentNode[], unparented: ComponentNode
     return lines;
 }
 
+/** A DNS record's one-line description. */
+function dnsDetail(d: DnsHop): string {
+    const health = d.evaluateTargetHealth ? ", evaluate target health" : "";
+    return `Route 53 alias ${d.type} in zone ${d.zoneId ?? "?"}${health}`;
+}
+
+/** Ports on which a gateway terminates TLS: the load balancer's listener there only forwards bytes. */
+function tlsPorts(path: TrafficPath): Set<number> {
+    return new Set((path.tls ?? []).map((t) => Number(/:(\d+)/.exec(t.server)?.[1])));
+}
+
+/** Where TLS ends, one line per terminating server. */
+function tlsDetail(t: TlsHop): string {
+    const cert = t.certificate
+        ? ` <- Certificate ${t.certificate.name} for ${t.certificate.dnsNames.join(",")} from ${t.certificate.issuer}`
+        : " (no Certificate in this stack writes it)";
+    return `${t.server} on ${t.gateway}: secret ${t.secret}${cert}`;
+}
+
 export function pathLines(path: TrafficPath): string[] {
     const lines: string[] = ["  Client"];
+    for (const d of path.dns ?? []) lines.push(`  -> DNS ${d.name} (${dnsDetail(d)}) -> ${d.target}`);
     if (path.loadBalancers.length === 0) lines.push("  (no load balancer in this stack)");
+    const passThrough = tlsPorts(path);
     for (const lb of path.loadBalancers) {
         lines.push(`  -> ${lbTitle(lb)} (${lbDetail(lb)}) [${layer(lb.kind)}]`);
         for (const l of lb.listeners) {
-            lines.push(`     -> listener ${l.protocol ?? "?"}:${l.port ?? "?"} (${l.name})`);
+            const through =
+                l.protocol === "TCP" && passThrough.has(l.port ?? -1) ? " [TLS passes through]" : "";
+            lines.push(`     -> listener ${l.protocol ?? "?"}:${l.port ?? "?"} (${l.name})${through}`);
             for (const tg of l.targetGroups) {
                 lines.push(
                     `        -> target group ${tg.name} (${tg.targetType}, ${tg.protocol ?? "?"}:${tg.port ?? "?"}, health check ${tg.healthCheck ?? "none"})`,
@@ -73,6 +96,10 @@ export function pathLines(path: TrafficPath): string[] {
                 !path.routes.some((g) => g.kind === "Gateway" && g.name === r.from)),
     );
     for (const r of unattached) lines.push(`  (not on the path above) ${r.kind} ${r.name}: ${r.detail}`);
+    if (path.tls?.length) {
+        lines.push("  TLS ends at the Istio gateway (the load balancer holds no certificate):");
+        for (const t of path.tls) lines.push(`    ${tlsDetail(t)}`);
+    }
     return lines;
 }
 
@@ -87,13 +114,25 @@ export function mermaid(path: TrafficPath): string {
     const edge = (a: string, b: string, text?: string) =>
         out.push(text ? `    ${a} -->|${label(text)}| ${b}` : `    ${a} --> ${b}`);
     const gatewayId = new Map(path.gateways.map((g, i) => [g.service, `gw${i}`]));
+    const passThrough = tlsPorts(path);
     path.loadBalancers.forEach((lb, i) => {
         const lbId = `lb${i}`;
         out.push(`    ${lbId}[${label(`${lbTitle(lb)} (${layer(lb.kind)})<br/>${lbDetail(lb)}`)}]`);
-        edge("client", lbId);
+        const records = (path.dns ?? []).filter((d) => d.target === lb.name);
+        if (records.length === 0) edge("client", lbId);
+        for (const name of [...new Set(records.map((d) => d.name))]) {
+            const dnsId = `dns${i}_${[...new Set((path.dns ?? []).map((d) => d.name))].indexOf(name)}`;
+            const these = records.filter((d) => d.name === name);
+            const detail = `${dnsDetail(these[0]).replace(/ alias \S+/, ` alias ${these.map((d) => d.type).join("+")}`)}`;
+            out.push(`    ${dnsId}[${label(`DNS ${name}<br/>${detail}`)}]`);
+            edge("client", dnsId);
+            edge(dnsId, lbId);
+        }
         lb.listeners.forEach((l, j) => {
             const lId = `${lbId}_l${j}`;
-            out.push(`    ${lId}[${label(`listener ${l.protocol ?? "?"}:${l.port ?? "?"}`)}]`);
+            const through =
+                l.protocol === "TCP" && passThrough.has(l.port ?? -1) ? "<br/>TLS passes through" : "";
+            out.push(`    ${lId}[${label(`listener ${l.protocol ?? "?"}:${l.port ?? "?"}${through}`)}]`);
             edge(lbId, lId);
             l.targetGroups.forEach((tg, k) => {
                 const tgId = `${lId}_tg${k}`;
@@ -123,5 +162,19 @@ export function mermaid(path: TrafficPath): string {
             r.kind === "VirtualService" ? routeId.get(`Gateway:${r.from}`) : gatewayId.get(r.from ?? "");
         if (from) edge(from, id);
     }
+    // Where TLS ends: the certificate's Secret feeds the Gateway that terminates (dotted: config, not traffic).
+    (path.tls ?? []).forEach((t, i) => {
+        const id = `tls${i}`;
+        const cert = t.certificate
+            ? `Certificate ${t.certificate.name}<br/>${t.certificate.dnsNames.join(", ")}<br/>${t.certificate.issuer}`
+            : `Secret ${t.secret}`;
+        out.push(`    ${id}[${label(`TLS ends here: ${t.server}<br/>${cert}`)}]`);
+        const istio = /^Gateway (\S+)$/.exec(t.gateway)?.[1];
+        const target = istio ? routeId.get(`Gateway:${istio}`) : undefined;
+        const ns = t.secret.split("/")[0];
+        const fallback = path.gateways.find((g) => g.service.startsWith(`${ns}/`))?.service;
+        const to = target ?? (fallback ? gatewayId.get(fallback) : undefined);
+        if (to) out.push(`    ${id} -.->|${label(`secret ${t.secret}`)}| ${to}`);
+    });
     return `${out.join("\n")}\n`;
 }
