@@ -75,6 +75,8 @@ export class Network extends pulumi.ComponentResource {
     public readonly publicSubnetIds: pulumi.Output<string[]>;
     /** Private subnet ids, one per AZ. */
     public readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** The zones of a new VPC's subnets, checked against azCount (empty for an existing VPC). */
+    public readonly availabilityZones: pulumi.Output<string[]>;
     /**
      * What makes the public subnets public: the internet gateway, the public default route and the
      * route-table associations (new VPC only; empty for an existing VPC, whose routing exists).
@@ -116,6 +118,7 @@ export class Network extends pulumi.ComponentResource {
             this.publicSubnetIds = pulumi.output(args.publicSubnetIds ?? []);
             this.privateSubnetIds = pulumi.output(args.privateSubnetIds ?? []);
             this.internetRouting = [];
+            this.availabilityZones = pulumi.output([]);
         } else {
             const tags = args.tags ?? {};
             const cidrs = subnetCidrs(args.vpcCidr, args.azCount);
@@ -248,12 +251,14 @@ export class Network extends pulumi.ComponentResource {
             this.publicSubnetIds = pulumi.all(publicSubnets.map((s) => s.id));
             this.privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
             this.internetRouting = internetRouting;
+            this.availabilityZones = azs;
         }
         this.registerOutputs({
             vpcId: this.vpcId,
             vpcCidr: this.vpcCidr,
             publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,
+            availabilityZones: this.availabilityZones,
         });
     }
 }

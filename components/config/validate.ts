@@ -2,14 +2,27 @@
 // message names the full key, the bad value and what is allowed, so a user can fix it without
 // reading code; nothing is registered before validation passes.
 
+import { RunError } from "@pulumi/pulumi";
+
 /** The project name: the config namespace of every declared key. */
 export const PROJECT = "istio-eks-nlb";
 
-/** The one error class thrown for any invalid configuration value. */
-export class ConfigError extends Error {
+/**
+ * The one error class thrown for any invalid configuration value. A Pulumi RunError, so `pulumi up`
+ * prints its message without a stack trace, also when a check can only run inside an apply (the
+ * region's zones). Its message is fixed: the SDK prefixes `error serializing property "x": ` to an
+ * error each time it rejects a resource input, and a config error must read the same everywhere.
+ */
+export class ConfigError extends RunError {
     constructor(message: string) {
         super(message);
         this.name = "ConfigError";
+        Object.defineProperty(this, "message", {
+            get: () => message,
+            set: () => undefined,
+            enumerable: false,
+            configurable: true,
+        });
     }
 }
 

@@ -2,9 +2,17 @@
 // block, nodes follow the control plane, bindings follow their target group, an internet-facing NLB
 // waits for internet routing (not for EKS), and subnets land in distinct regular AZs.
 import { strict as assert } from "assert";
-import { mockZones, query, RecordedResource, recordStack, RecordResult } from "../../tools/mocks/pulumiMocks";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    mockZones,
+    query,
+    RecordedResource,
+    recordProgram,
+    recordStack,
+    RecordResult,
+} from "../../tools/mocks/pulumiMocks";
 import { drainSafePdb, gatewayValues, istiodValues } from "../../components/istio";
-import { selectZones } from "../../components/network";
+import { Network, selectZones } from "../../components/network";
 import { ConfigError } from "../../components/config";
 import { PROD_DECISIONS } from "../harness/decisions";
 
@@ -211,5 +219,42 @@ describe("day 2 (dev stack, full run; prod stack, preview)", () => {
                 err.message ===
                     'Invalid config "istio-eks-nlb:azCount": 3 exceeds the availability zones of this region that need no opt-in: 2 found (us-west-1a, us-west-1c)',
         );
+    });
+    it("too few zones surfaces under `pulumi up` as the ConfigError itself: clean message, no stack (a RunError), network inputs rejected with it (finding 9)", async () => {
+        const expected =
+            'Invalid config "istio-eks-nlb:azCount": 3 exceeds the availability zones of this region that need no opt-in: 2 found (us-west-1a, us-west-1c)';
+        const isTheConfigError = (err: unknown) =>
+            err instanceof ConfigError && pulumi.RunError.isInstance(err) && err.message === expected;
+        // The VPC's input rejects outside any awaiter, as an unhandled rejection: exactly what the
+        // Pulumi language host reports (RunError: message only). Catch them instead of mocha.
+        const rejections: unknown[] = [];
+        const saved = process.listeners("unhandledRejection");
+        const capture = (reason: unknown) => rejections.push(reason);
+        process.removeAllListeners("unhandledRejection");
+        process.on("unhandledRejection", capture);
+        try {
+            await assert.rejects(
+                recordProgram(
+                    () => {
+                        const net = new Network("net", {
+                            clusterName: "c",
+                            azCount: 3,
+                            vpcCidr: "10.0.0.0/16",
+                            natGateways: "single",
+                        });
+                        return { zones: net.availabilityZones };
+                    },
+                    { config: { "aws:region": "us-west-1" } },
+                ),
+                isTheConfigError,
+            );
+            for (let i = 0; i < 100 && rejections.length === 0; i++)
+                await new Promise((r) => setTimeout(r, 20));
+        } finally {
+            process.removeListener("unhandledRejection", capture);
+            for (const l of saved) process.on("unhandledRejection", l as (...args: unknown[]) => void);
+        }
+        assert.ok(rejections.length > 0, "the VPC and subnets wait for the zone check and fail with it");
+        for (const r of rejections) assert.ok(isTheConfigError(r), `unexpected: ${String(r)}`);
     });
 });
