@@ -38,6 +38,10 @@ export interface ClusterArgs {
     logTypes: string[];
     /** Create a KMS key and envelope-encrypt Kubernetes secrets with it. */
     secretsEncryption: boolean;
+    /** Retention of the control-plane log group, days. */
+    logRetentionDays: number;
+    /** IAM role/user ARNs (validated) given cluster-admin through access entries. */
+    clusterAdmins: string[];
     /** Tags for AWS resources. */
     tags?: Record<string, string>;
 }
@@ -62,6 +66,15 @@ export const VPC_CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-no
 
 /** Resource types a launch template tags at launch: the instance, its volumes and its ENIs. */
 export const LAUNCH_TAGGED_RESOURCE_TYPES = ["instance", "volume", "network-interface"] as const;
+
+/** The EKS access policy each of `clusterAdmins` gets, at cluster scope. */
+export const CLUSTER_ADMIN_ACCESS_POLICY = "AmazonEKSClusterAdminPolicy";
+
+/** A stable resource-name suffix for an admin ARN: list order can change without replacing entries. */
+export function adminNameSuffix(principalArn: string): string {
+    const [, , , , account, resource] = principalArn.split(":");
+    return `${resource.replace(/[^A-Za-z0-9_.-]+/g, "-")}-${account}`;
+}
 
 /** EKS cluster, managed nodes, OIDC provider (IRSA) and a Kubernetes provider for it. */
 export class Cluster extends pulumi.ComponentResource {
@@ -116,6 +129,18 @@ export class Cluster extends pulumi.ComponentResource {
             encryptionConfigKeyArn = key.arn;
         }
 
+        // EKS creates this group on first log write, with no retention, and leaves it behind on
+        // destroy. Created first, it has a retention and is deleted with the stack.
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            {
+                name: `/aws/eks/${args.clusterName}/cluster`,
+                retentionInDays: args.logRetentionDays,
+                tags,
+            },
+            { parent: this },
+        );
+
         this.cluster = new eks.Cluster(
             `${name}-eks`,
             {
@@ -143,8 +168,29 @@ export class Cluster extends pulumi.ComponentResource {
                 encryptionConfigKeyArn,
                 tags,
             },
-            remoteOpts,
+            { ...remoteOpts, dependsOn: [logGroup] },
         );
+
+        // Authentication mode API gives cluster-admin to the creator only: everyone else needs an
+        // access entry (no aws-auth ConfigMap).
+        for (const principalArn of args.clusterAdmins) {
+            const suffix = adminNameSuffix(principalArn);
+            const entry = new aws.eks.AccessEntry(
+                `${name}-admin-${suffix}`,
+                { clusterName: this.cluster.eksCluster.name, principalArn, type: "STANDARD", tags },
+                { parent: this },
+            );
+            new aws.eks.AccessPolicyAssociation(
+                `${name}-admin-${suffix}-policy`,
+                {
+                    clusterName: this.cluster.eksCluster.name,
+                    principalArn,
+                    policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_ACCESS_POLICY}`,
+                    accessScope: { type: "cluster" },
+                },
+                { parent: this, dependsOn: [entry] },
+            );
+        }
 
         const nodeRole = new aws.iam.Role(
             `${name}-node-role`,

@@ -35,6 +35,33 @@ export const NLB_PORTS = [80, 443] as const;
 /** Istio's gateway status port and readiness path: the only health check that reflects Envoy readiness. */
 export const HEALTH_CHECK = { port: "15021", path: "/healthz/ready", protocol: "HTTP" } as const;
 
+/** What the target groups do with the client's address. */
+export interface ClientIpDelivery {
+    /** Target group `preserve_client_ip.enabled`. */
+    preserveClientIp: boolean;
+    /** Target group `proxy_protocol_v2.enabled`. */
+    proxyProtocolV2: boolean;
+    /** Why the configured mode was adjusted, if it was (shown as a warning at preview and up). */
+    warning?: string;
+}
+
+/**
+ * Resolves clientIpMode for a scheme. Preservation through an internal NLB hairpins: a pod calling the
+ * NLB from the node that hosts the gateway pod it is sent to gets its reply straight from that node,
+ * not through the NLB, and the connection times out (AWS "NAT loopback"). So an internal NLB never
+ * preserves; PROXY protocol v2 carries the client IP without that failure.
+ */
+export function clientIpDelivery(scheme: NlbArgs["scheme"], mode: NlbArgs["clientIpMode"]): ClientIpDelivery {
+    if (mode === "proxyProtocolV2") return { preserveClientIp: false, proxyProtocolV2: true };
+    if (scheme === "internet-facing") return { preserveClientIp: true, proxyProtocolV2: false };
+    return {
+        preserveClientIp: false,
+        proxyProtocolV2: false,
+        warning:
+            'clientIpMode "preserveClientIp" with nlbScheme "internal": client-IP preservation is off, because pods calling the NLB from the node of the gateway pod they reach would time out (NLB NAT loopback); Istio sees the NLB\'s address. Set clientIpMode to "proxyProtocolV2" to receive client IPs.',
+    };
+}
+
 /** Internet-facing or internal NLB with its security group, TCP listeners and IP target groups. */
 export class Nlb extends pulumi.ComponentResource {
     /** The load balancer. */
@@ -102,7 +129,8 @@ export class Nlb extends pulumi.ComponentResource {
             { parent: this, dependsOn: args.waitFor ?? [] },
         );
 
-        const ppv2 = args.clientIpMode === "proxyProtocolV2";
+        const clientIp = clientIpDelivery(args.scheme, args.clientIpMode);
+        if (clientIp.warning) pulumi.log.warn(clientIp.warning, this);
         this.targetGroups = NLB_PORTS.map((port) => {
             const targetGroup = new aws.lb.TargetGroup(
                 `${name}-tg-${port}`,
@@ -115,8 +143,8 @@ export class Nlb extends pulumi.ComponentResource {
                     deregistrationDelay: args.deregistrationDelay,
                     // With ip targets AWS preserves nothing by default; choose explicitly. The NLB's own SG
                     // stays usable as a source in target SG rules even with preservation on.
-                    preserveClientIp: ppv2 ? "false" : "true",
-                    proxyProtocolV2: ppv2,
+                    preserveClientIp: String(clientIp.preserveClientIp),
+                    proxyProtocolV2: clientIp.proxyProtocolV2,
                     healthCheck: {
                         enabled: true,
                         protocol: HEALTH_CHECK.protocol,

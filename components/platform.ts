@@ -107,6 +107,8 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                 publicAccessCidrs: s.endpointPublicAccessCidrs,
                 logTypes: s.clusterLogTypes,
                 secretsEncryption: s.secretsEncryption,
+                logRetentionDays: s.clusterLogRetentionDays,
+                clusterAdmins: s.clusterAdmins,
                 tags,
             },
             parent,

@@ -30,6 +30,49 @@ export interface ClusterSettings {
     clusterLogTypes: string[];
     /** KMS envelope encryption of secrets. */
     secretsEncryption: boolean;
+    /** Retention of the control-plane log group, days. */
+    clusterLogRetentionDays: number;
+    /** IAM principal ARNs given cluster-admin through access entries. */
+    clusterAdmins: string[];
+}
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Throws unless `days` is a retention CloudWatch Logs accepts (never-expire is not offered: logs must not grow forever). */
+export function validateLogRetentionDays(days: number): void {
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
+        throw configError(
+            "clusterLogRetentionDays",
+            days,
+            `must be a CloudWatch Logs retention in days: one of ${LOG_RETENTION_DAYS.join("|")}`,
+        );
+    }
+}
+
+/**
+ * An IAM role or user ARN in any partition (aws, aws-cn, aws-us-gov, aws-iso*, ...), with an optional
+ * path. STS assumed-role ARNs, groups and wildcards cannot be access-entry principals.
+ */
+const IAM_PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/([\w+=,.@-]+\/)*[\w+=,.@-]+$/;
+
+/** Every entry must be an IAM role or user ARN, each at most once. */
+export function validateClusterAdmins(arns: string[]): void {
+    const seen = new Set<string>();
+    for (const arn of arns) {
+        if (!IAM_PRINCIPAL_ARN.test(arn)) {
+            throw configError(
+                "clusterAdmins",
+                arn,
+                'is not an IAM role or user ARN, like "arn:aws:iam::123456789012:role/platform-admins" (use the role ARN, not an sts assumed-role ARN)',
+            );
+        }
+        if (seen.has(arn))
+            throw configError("clusterAdmins", arn, "is listed twice (one access entry per principal)");
+        seen.add(arn);
+    }
 }
 
 /** EKS cluster names: 1-100 chars, letter/digit first, then letters, digits, '-' and '_'. */
@@ -104,6 +147,8 @@ export const clusterConfig: ConfigConcern<ClusterSettings> = {
         "endpointPublicAccessCidrs",
         "clusterLogTypes",
         "secretsEncryption",
+        "clusterLogRetentionDays",
+        "clusterAdmins",
     ],
     read(raw, ctx) {
         const clusterName: string = raw.clusterName || `${PROJECT}-${ctx.stack}`;
@@ -123,6 +168,8 @@ export const clusterConfig: ConfigConcern<ClusterSettings> = {
             raw.endpointPublicAccessCidrs,
         );
         for (const t of raw.clusterLogTypes) validateOneOf("clusterLogTypes", t, CLUSTER_LOG_TYPES);
+        validateLogRetentionDays(raw.clusterLogRetentionDays);
+        validateClusterAdmins(raw.clusterAdmins);
         return {
             clusterName,
             kubernetesVersion: raw.kubernetesVersion,
@@ -135,6 +182,8 @@ export const clusterConfig: ConfigConcern<ClusterSettings> = {
             endpointPublicAccessCidrs: raw.endpointPublicAccessCidrs,
             clusterLogTypes: raw.clusterLogTypes,
             secretsEncryption: raw.secretsEncryption,
+            clusterLogRetentionDays: raw.clusterLogRetentionDays,
+            clusterAdmins: raw.clusterAdmins,
         };
     },
 };

@@ -13,8 +13,10 @@ import {
 } from "../../tools/mocks/pulumiMocks";
 import { drainSafePdb, gatewayValues, istiodValues } from "../../components/istio";
 import { Network, selectZones } from "../../components/network";
-import { ConfigError } from "../../components/config";
-import { PROD_DECISIONS } from "../harness/decisions";
+import { clientIpDelivery } from "../../components/nlb";
+import { ConfigError, readSettings } from "../../components/config";
+import { adminNameSuffix } from "../../components/cluster";
+import { API_CIDRS_DECISION, PROD_DECISIONS } from "../harness/decisions";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const chartValues = (rs: RecordedResource[], chart: string): Record<string, any> => {
@@ -251,10 +253,131 @@ describe("day 2 (dev stack, full run; prod stack, preview)", () => {
             for (let i = 0; i < 100 && rejections.length === 0; i++)
                 await new Promise((r) => setTimeout(r, 20));
         } finally {
+            // The aborted run leaves the network's other registrations pending forever, as `pulumi up`
+            // would before exiting; forget them so the SDK's exit-time leak report stays quiet.
+            require("@pulumi/pulumi/runtime/debuggable").leakedPromises();
             process.removeListener("unhandledRejection", capture);
             for (const l of saved) process.on("unhandledRejection", l as (...args: unknown[]) => void);
         }
         assert.ok(rejections.length > 0, "the VPC and subnets wait for the zone check and fail with it");
         for (const r of rejections) assert.ok(isTheConfigError(r), `unexpected: ${String(r)}`);
+    });
+    for (const [env, days] of [
+        ["dev", 30],
+        ["prod", 90],
+    ] as const) {
+        it(`${env}: the control-plane log group exists before the cluster, with ${days} days' retention (finding 8)`, () => {
+            const rs = (env === "dev" ? dev : prod).resources;
+            const group = query.one(rs, "aws:cloudwatch/logGroup:LogGroup");
+            assert.equal(group.inputs.name, `/aws/eks/istio-eks-nlb-${env}/cluster`);
+            assert.equal(group.inputs.retentionInDays, days);
+            assert.ok(query.one(rs, "eks:index:Cluster").dependencies!.includes(group.urn));
+            assert.equal(group.options.retainOnDelete, false, "destroyed with the stack");
+        });
+    }
+
+    it("an internal NLB with the default clientIpMode does not preserve client IPs: no hairpin (finding 6)", async () => {
+        const internal = await recordStack("dev", {
+            overrides: { nlbScheme: "internal", nlbSourceCidrs: [], clientIpMode: "preserveClientIp" },
+        });
+        const tgs = query.ofType(internal.resources, "aws:lb/targetGroup:TargetGroup");
+        assert.equal(tgs.length, 2);
+        for (const tg of tgs) {
+            assert.equal(tg.inputs.preserveClientIp, "false");
+            assert.equal(tg.inputs.proxyProtocolV2, false);
+        }
+        // Control: the internet-facing dev stack keeps preservation on.
+        for (const tg of query.ofType(dev.resources, "aws:lb/targetGroup:TargetGroup"))
+            assert.equal(tg.inputs.preserveClientIp, "true");
+    });
+
+    it("dev and prod give no one but the creator cluster-admin unless clusterAdmins says so", () => {
+        for (const rs of [dev.resources, prod.resources])
+            assert.equal(query.ofType(rs, "aws:eks/accessEntry:AccessEntry").length, 0);
+    });
+});
+
+describe("day 2 config", () => {
+    const read = (values: Record<string, unknown>) => {
+        const all: Record<string, string> = {};
+        for (const [k, v] of Object.entries({ ...API_CIDRS_DECISION, ...values }))
+            all[`istio-eks-nlb:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+        return readSettings(all, { stack: "dev", region: "us-west-2" });
+    };
+    const rejects = (values: Record<string, unknown>, message: string) =>
+        assert.throws(
+            () => read(values),
+            (err: unknown) => {
+                assert.ok(err instanceof ConfigError, String(err));
+                assert.equal((err as Error).message, message);
+                return true;
+            },
+        );
+
+    it("clusterAdmins takes IAM role and user ARNs of any partition, with paths (finding 4)", () => {
+        const arns = [
+            "arn:aws:iam::123456789012:role/platform-admins",
+            "arn:aws:iam::123456789012:role/teams/platform/Admin_1",
+            "arn:aws:iam::123456789012:user/ops@example.com",
+            "arn:aws-cn:iam::123456789012:role/admins",
+            "arn:aws-us-gov:iam::123456789012:user/ops",
+            "arn:aws-iso-b:iam::123456789012:role/admins",
+        ];
+        assert.deepEqual(read({ clusterAdmins: arns }).clusterAdmins, arns);
+        assert.deepEqual(read({}).clusterAdmins, []);
+        assert.equal(
+            adminNameSuffix("arn:aws:iam::123456789012:role/teams/platform/Admin_1"),
+            "role-teams-platform-Admin_1-123456789012",
+        );
+    });
+
+    for (const bad of [
+        "arn:aws:sts::123456789012:assumed-role/Admin/alice",
+        "arn:aws:iam::123456789012:group/admins",
+        "arn:aws:iam::123456789012:role/*",
+        "arn:aws:iam::12345:role/admins",
+        "arn:aws:iam:us-west-2:123456789012:role/admins",
+        "arn:aws:eks:us-west-2:123456789012:cluster/x",
+        "platform-admins",
+        "",
+    ]) {
+        it(`clusterAdmins rejects ${JSON.stringify(bad)} before anything is created, naming the key, the value and an example`, () =>
+            rejects(
+                { clusterAdmins: ["arn:aws:iam::123456789012:role/ok", bad] },
+                `Invalid config "istio-eks-nlb:clusterAdmins": ${JSON.stringify(bad)} is not an IAM role or user ARN, like "arn:aws:iam::123456789012:role/platform-admins" (use the role ARN, not an sts assumed-role ARN)`,
+            ));
+    }
+
+    it("clusterAdmins rejects a principal listed twice", () =>
+        rejects(
+            { clusterAdmins: ["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/a"] },
+            'Invalid config "istio-eks-nlb:clusterAdmins": "arn:aws:iam::123456789012:role/a" is listed twice (one access entry per principal)',
+        ));
+
+    it("clusterLogRetentionDays takes CloudWatch retention values only; default 30 (finding 8)", () => {
+        assert.equal(read({}).clusterLogRetentionDays, 30);
+        assert.equal(read({ clusterLogRetentionDays: 365 }).clusterLogRetentionDays, 365);
+        for (const bad of [0, 31, -1])
+            rejects(
+                { clusterLogRetentionDays: bad },
+                `Invalid config "istio-eks-nlb:clusterLogRetentionDays": ${bad} must be a CloudWatch Logs retention in days: one of 1|3|5|7|14|30|60|90|120|150|180|365|400|545|731|1096|1827|2192|2557|2922|3288|3653`,
+            );
+    });
+
+    it("clientIpDelivery: preservation only on an internet-facing NLB; internal turns it off with a warning; PPv2 anywhere (finding 6)", () => {
+        assert.deepEqual(clientIpDelivery("internet-facing", "preserveClientIp"), {
+            preserveClientIp: true,
+            proxyProtocolV2: false,
+        });
+        for (const scheme of ["internet-facing", "internal"] as const)
+            assert.deepEqual(clientIpDelivery(scheme, "proxyProtocolV2"), {
+                preserveClientIp: false,
+                proxyProtocolV2: true,
+            });
+        const internal = clientIpDelivery("internal", "preserveClientIp");
+        assert.equal(internal.preserveClientIp, false);
+        assert.equal(internal.proxyProtocolV2, false);
+        assert.match(internal.warning!, /NAT loopback/);
+        assert.match(internal.warning!, /"proxyProtocolV2"/);
     });
 });

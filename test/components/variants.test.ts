@@ -13,6 +13,11 @@ import {
 } from "../../tools/mocks/pulumiMocks";
 import { ConfigError } from "../../components/config";
 
+const one = <X>(xs: X[], what: string): X => {
+    assert.equal(xs.length, 1, `expected exactly one ${what}, found ${xs.length}`);
+    return xs[0];
+};
+
 describe("platform variants", () => {
     let run: RecordResult<Record<string, unknown>>;
     const existing = {
@@ -25,6 +30,10 @@ describe("platform variants", () => {
         clientIpMode: "proxyProtocolV2",
         gatewayNumTrustedProxies: 0,
         nlbDeregistrationDelay: 300,
+        clusterAdmins: [
+            "arn:aws:iam::123456789012:role/platform/admins",
+            "arn:aws:iam::210987654321:user/ops-breakglass",
+        ],
     };
 
     before(async () => {
@@ -68,6 +77,42 @@ describe("platform variants", () => {
         // Only the adopted tags: nothing the stack creates itself is left behind.
         const retained = run.resources.filter((r) => r.options.retainOnDelete);
         assert.deepEqual(retained, tags);
+    });
+
+    it("each clusterAdmins ARN gets an access entry and AmazonEKSClusterAdminPolicy at cluster scope (finding 4)", () => {
+        const rs = run.resources;
+        const cluster = query.one(rs, "eks:index:Cluster");
+        const entries = query.ofType(rs, "aws:eks/accessEntry:AccessEntry");
+        const policies = query.ofType(rs, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+        assert.deepEqual(
+            entries.map((e) => e.inputs.principalArn),
+            existing.clusterAdmins,
+        );
+        assert.equal(policies.length, existing.clusterAdmins.length);
+        for (const e of entries) {
+            assert.equal(e.inputs.clusterName, "istio-eks-nlb-dev");
+            assert.equal(e.inputs.type, "STANDARD");
+            assert.ok(e.propertyDependencies!.clusterName.includes(cluster.urn));
+            const p = one(
+                policies.filter((x) => x.inputs.principalArn === e.inputs.principalArn),
+                `policy of ${e.inputs.principalArn}`,
+            );
+            assert.equal(
+                p.inputs.policyArn,
+                "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+            );
+            assert.deepEqual(p.inputs.accessScope, { type: "cluster" });
+            assert.equal(p.inputs.clusterName, "istio-eks-nlb-dev");
+            assert.ok(p.dependencies!.includes(e.urn), "the policy waits for its access entry");
+        }
+        // Named from the ARN, not the list position: reordering the list replaces nothing.
+        assert.deepEqual(
+            entries.map((e) => e.name),
+            [
+                "istio-eks-nlb-cluster-admin-role-platform-admins-123456789012",
+                "istio-eks-nlb-cluster-admin-user-ops-breakglass-210987654321",
+            ],
+        );
     });
 
     it("proxy protocol v2 is on in the target groups and accepted by the gateway, status port included", () => {
