@@ -2,6 +2,7 @@
 // bad), then build the platform and export what users and DNS need.
 import * as pulumi from "@pulumi/pulumi";
 import { readSettings } from "./components/config";
+import { awsConfigArgs } from "./components/awsProvider";
 import { IstioEksPlatform } from "./components/platform";
 
 const settings = readSettings(pulumi.runtime.allConfig(), {
@@ -9,7 +10,12 @@ const settings = readSettings(pulumi.runtime.allConfig(), {
     region: new pulumi.Config("aws").get("region"),
 });
 
-const platform = new IstioEksPlatform(pulumi.getProject(), { settings });
+// The platform's AWS provider repeats the stack's aws: config (secrets stay secret) and adds the tags.
+const isSecret: (key: string) => boolean = (pulumi.runtime as any).isConfigSecret ?? (() => false);
+const platform = new IstioEksPlatform(pulumi.getProject(), {
+    settings,
+    awsConfig: awsConfigArgs(pulumi.runtime.allConfig(), isSecret),
+});
 
 /** Kubeconfig for kubectl (secret: it names the cluster endpoint and CA). */
 export const kubeconfig = pulumi.secret(platform.kubeconfig);

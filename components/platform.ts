@@ -4,6 +4,8 @@
 // The modes add steps: Gateway API CRDs before istiod, the ambient data plane after it, and a
 // Gateway API Gateway instead of the gateway chart; the NLB path stays the same.
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { awsProviderArgs } from "./awsProvider";
 import { isAcme, needsGatewayApiCrds, PlatformSettings, PROJECT } from "./config";
 import { Network } from "./network";
 import { Cluster } from "./cluster";
@@ -25,6 +27,13 @@ import { Karpenter } from "./karpenter";
 export interface IstioEksPlatformArgs {
     /** Validated settings (see `readSettings` in config.ts). */
     settings: PlatformSettings;
+    /** The stack's `aws:` configuration for the platform's AWS provider (see `awsConfigArgs`); default: region only. */
+    awsConfig?: Readonly<Record<string, pulumi.Input<unknown>>>;
+}
+
+/** The tags of every AWS resource: the platform's own, then the user's `tags` (which win). */
+export function platformTags(settings: Pick<PlatformSettings, "stack" | "tags">): Record<string, string> {
+    return { project: PROJECT, stack: settings.stack, "managed-by": "pulumi", ...settings.tags };
 }
 
 /** EKS + Istio ingress gateway behind exactly one NLB. */
@@ -53,8 +62,15 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
     constructor(name: string, args: IstioEksPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-eks-nlb:platform:IstioEksPlatform", name, {}, opts);
         const s = args.settings;
-        const tags = { project: PROJECT, stack: s.stack, "managed-by": "pulumi" };
-        const parent = { parent: this };
+        const tags = platformTags(s);
+        // Every AWS resource below, pulumi-eks's included, is created through this provider: its
+        // default tags reach what no `tags` argument does (and are inherited by every child).
+        const awsProvider = new aws.Provider(
+            `${name}-aws`,
+            awsProviderArgs(args.awsConfig ?? {}, s.region, tags),
+            { parent: this },
+        );
+        const parent = { parent: this, providers: { aws: awsProvider } };
 
         const network = new Network(
             `${name}-network`,

@@ -13,6 +13,7 @@ import { NetworkSettings, networkConfig } from "./network";
 import { NlbSettings, nlbConfig } from "./nlb";
 import { TlsSettings, tlsConfig } from "./tls";
 import { AutoscalingSettings, autoscalingConfig } from "./autoscaling";
+import { TagsSettings, tagsConfig } from "./tags";
 
 export * from "./validate";
 export * from "./schema";
@@ -25,6 +26,7 @@ export * from "./mesh";
 export * from "./modes";
 export * from "./tls";
 export * from "./autoscaling";
+export * from "./tags";
 
 /** Every concern, in validation order (the first bad value found is the one reported). */
 export const CONFIG_CONCERNS: readonly ConfigConcern<object>[] = [
@@ -37,6 +39,7 @@ export const CONFIG_CONCERNS: readonly ConfigConcern<object>[] = [
     modesConfig,
     tlsConfig,
     autoscalingConfig,
+    tagsConfig,
 ];
 
 /** Validated, typed settings for the whole platform: the stack context plus every concern's settings. */
@@ -49,7 +52,8 @@ export type PlatformSettings = ConfigContext &
     MeshSettings &
     ModesSettings &
     TlsSettings &
-    AutoscalingSettings;
+    AutoscalingSettings &
+    TagsSettings;
 
 /**
  * Reads the CLI's config map (`pulumi.runtime.allConfig()`: full keys -> raw strings), applies the

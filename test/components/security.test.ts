@@ -13,7 +13,8 @@ import {
     requireFresh,
     RecordResult,
 } from "../harness/pulumiMocks";
-import { ConfigError } from "../../components/config";
+import { ConfigError, readSettings } from "../../components/config";
+import { awsConfigArgs, awsProviderArgs } from "../../components/awsProvider";
 import { API_CIDRS_DECISION, PROD_DECISIONS } from "../harness/decisions";
 
 const T = {
@@ -41,6 +42,7 @@ describe("security (issue 8)", function () {
     let dev: RecordResult<Record<string, unknown>>;
     let prod: RecordResult<Record<string, unknown>>;
     let gov: RecordResult<Record<string, unknown>>;
+    let tagged: RecordResult<Record<string, unknown>>;
 
     before(async () => {
         dev = await recordStack("dev");
@@ -49,6 +51,9 @@ describe("security (issue 8)", function () {
             overrides: PROD_DECISIONS,
         });
         gov = await recordStack("dev", { overrides: { "aws:region": "us-gov-west-1" } });
+        tagged = await recordStack("dev", {
+            overrides: { tags: ["team=platform", "cost-center=42"], "aws:profile": "ops" },
+        });
     });
 
     describe("1. the Kubernetes API endpoint", () => {
@@ -196,6 +201,145 @@ describe("security (issue 8)", function () {
                 "arn:aws-us-gov:iam::aws:policy/AmazonEKSWorkerNodePolicy",
                 "arn:aws-us-gov:iam::aws:policy/AmazonEKS_CNI_Policy",
             ]);
+        });
+    });
+
+    describe("8. tags", () => {
+        const USER_TAGS = { team: "platform", "cost-center": "42" };
+
+        it("every AWS resource, pulumi-eks's included, is created through the platform's provider, whose default tags carry the user's tags", () => {
+            const rs = tagged.resources;
+            const provider = query.one(rs, "pulumi:providers:aws");
+            const ref = `${provider.urn}::${provider.id}`;
+            const defaultTags =
+                typeof provider.inputs.defaultTags === "string"
+                    ? JSON.parse(provider.inputs.defaultTags)
+                    : provider.inputs.defaultTags;
+            assert.deepEqual(defaultTags.tags, {
+                project: "istio-eks-nlb",
+                stack: "dev",
+                "managed-by": "pulumi",
+                ...USER_TAGS,
+            });
+            assert.equal(provider.inputs.region, "us-west-2");
+            assert.equal(provider.inputs.profile, "ops", "the stack's aws: config is kept");
+            const awsResources = rs.filter((r) => r.custom && r.type.startsWith("aws:"));
+            assert.ok(awsResources.length > 30);
+            for (const r of awsResources) assert.equal(r.provider, ref, `${r.type} ${r.name}`);
+            // Remote components do not inherit providers: the reference must be passed to them.
+            for (const type of [T.cluster, T.nodeGroup])
+                assert.equal(query.one(rs, type).providers.aws, ref, type);
+        });
+
+        it("the instances, volumes and network interfaces the launch template starts carry the tags", () => {
+            const lt = query.one(tagged.resources, "aws:ec2/launchTemplate:LaunchTemplate");
+            const specs: { resourceType: string; tags: Record<string, string> }[] =
+                lt.inputs.tagSpecifications;
+            assert.deepEqual(specs.map((t) => t.resourceType).sort(), [
+                "instance",
+                "network-interface",
+                "volume",
+            ]);
+            for (const spec of specs) {
+                for (const [k, v] of Object.entries(USER_TAGS))
+                    assert.equal(spec.tags[k], v, spec.resourceType);
+            }
+        });
+
+        it("the provider repeats the stack's aws: config: lists and maps parsed, credentials secret, default tags merged", async () => {
+            const cfg = awsConfigArgs({
+                "aws:region": "eu-west-1",
+                "aws:profile": "ops",
+                "aws:allowedAccountIds": '["123456789012"]',
+                "aws:secretKey": "s3cr3t",
+                "aws:defaultTags": '{"tags":{"owner":"me","team":"old"}}',
+                "istio-eks-nlb:tags": '["team=platform"]',
+            });
+            assert.deepEqual(Object.keys(cfg).sort(), [
+                "allowedAccountIds",
+                "defaultTags",
+                "profile",
+                "region",
+                "secretKey",
+            ]);
+            assert.deepEqual(cfg.allowedAccountIds, ["123456789012"]);
+            assert.ok(await (cfg.secretKey as any).isSecret, "credentials stay secret");
+            const args = awsProviderArgs(cfg, "eu-west-1", { team: "platform" });
+            assert.deepEqual(args.defaultTags, { tags: { owner: "me", team: "platform" } });
+            assert.equal(args.profile, "ops");
+        });
+    });
+
+    describe("bad values are rejected up front, naming the key, the value and what is allowed", () => {
+        const read = (values: Record<string, unknown>) => {
+            const all: Record<string, string> = {};
+            for (const [k, v] of Object.entries({ ...API_CIDRS_DECISION, ...values }))
+                all[`istio-eks-nlb:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+            return readSettings(all, { stack: "dev", region: "us-west-2" });
+        };
+        const cases: [string, Record<string, unknown>, string][] = [
+            [
+                "a non-CIDR in the API CIDRs",
+                { endpointPublicAccessCidrs: ["10.0.0.0/8", "office"] },
+                'Invalid config "istio-eks-nlb:endpointPublicAccessCidrs": "office" is not a valid IPv4 CIDR (like 10.0.0.0/16, host bits zero)',
+            ],
+            [
+                "a tag without =",
+                { tags: ["team"] },
+                'Invalid config "istio-eks-nlb:tags": "team" must be a "key=value" entry with a non-empty key',
+            ],
+            [
+                "an aws: tag key",
+                { tags: ["AWS:createdBy=me"] },
+                'Invalid config "istio-eks-nlb:tags": "AWS:createdBy=me" has a key starting with "aws:", which AWS reserves for itself',
+            ],
+            [
+                "a 129-character tag key",
+                { tags: [`${"k".repeat(129)}=v`] },
+                `Invalid config "istio-eks-nlb:tags": "${"k".repeat(129)}=v" has a key longer than 128 characters (AWS allows 1-128)`,
+            ],
+            [
+                "a 257-character tag value",
+                { tags: [`k=${"v".repeat(257)}`] },
+                `Invalid config "istio-eks-nlb:tags": "k=${"v".repeat(257)}" has a value longer than 256 characters (AWS allows 0-256)`,
+            ],
+            [
+                "a tag with characters AWS refuses",
+                { tags: ["team=a;b"] },
+                'Invalid config "istio-eks-nlb:tags": "team=a;b" may contain only letters, digits, spaces and _ . : / = + - @ in its key and value',
+            ],
+            [
+                "a repeated tag key",
+                { tags: ["team=a", "team=b"] },
+                'Invalid config "istio-eks-nlb:tags": "team=b" repeats the key "team"',
+            ],
+            [
+                "too many tags",
+                { tags: Array.from({ length: 41 }, (_, i) => `k${i}=v`) },
+                'Invalid config "istio-eks-nlb:tags": "41 entries" must have at most 40 entries (AWS allows 50 tags per resource; the program sets up to 10 itself)',
+            ],
+            [
+                "a non-boolean",
+                { endpointPublicAccess: "yes" },
+                'Invalid config "istio-eks-nlb:endpointPublicAccess": "yes" must be true or false',
+            ],
+        ];
+        for (const [what, values, message] of cases) {
+            it(what, () =>
+                assert.throws(
+                    () => read(values),
+                    (e: unknown) => e instanceof ConfigError && e.message === message,
+                    message,
+                ),
+            );
+        }
+
+        it("accepts tags with = in the value, empty values and non-ASCII letters", () => {
+            assert.deepEqual(read({ tags: ["query=a=b", "empty=", "équipe=plateforme"] }).tags, {
+                query: "a=b",
+                empty: "",
+                équipe: "plateforme",
+            });
         });
     });
 });

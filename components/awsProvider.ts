@@ -1,0 +1,48 @@
+// The platform's explicit AWS provider: configured from the stack's `aws:` keys exactly as the
+// default provider would be, plus the platform's tags as `defaultTags`. An explicit provider is the
+// one way tags reach every AWS resource, including the ones pulumi-eks's remote components create
+// in their own plugin (transforms do not cross into it; the provider reference does).
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+
+/** Credential keys that are secret even if the stack did not mark them so. */
+const CREDENTIAL_KEYS = new Set(["accessKey", "secretKey", "token"]);
+
+/**
+ * The stack's `aws:` configuration (full keys -> raw CLI strings, as `pulumi.runtime.allConfig()`
+ * returns them) as provider arguments: objects and lists parsed from their JSON, secrets kept secret.
+ */
+export function awsConfigArgs(
+    allConfig: Readonly<Record<string, string>>,
+    isSecret: (fullKey: string) => boolean = () => false,
+): Record<string, pulumi.Input<unknown>> {
+    const out: Record<string, pulumi.Input<unknown>> = {};
+    for (const [full, raw] of Object.entries(allConfig)) {
+        if (!full.startsWith("aws:")) continue;
+        const key = full.slice("aws:".length);
+        let value: unknown = raw;
+        if (/^\s*[[{]/.test(raw)) {
+            try {
+                value = JSON.parse(raw);
+            } catch {
+                value = raw; // the provider reports a malformed value itself, naming the key
+            }
+        }
+        out[key] = isSecret(full) || CREDENTIAL_KEYS.has(key) ? pulumi.secret(value) : value;
+    }
+    return out;
+}
+
+/** Provider arguments: the stack's `aws:` config with `tags` merged over any `aws:defaultTags`. */
+export function awsProviderArgs(
+    awsConfig: Readonly<Record<string, pulumi.Input<unknown>>>,
+    region: string,
+    tags: Readonly<Record<string, string>>,
+): aws.ProviderArgs {
+    const given = awsConfig.defaultTags as { tags?: Record<string, string> } | undefined;
+    return {
+        ...(awsConfig as aws.ProviderArgs),
+        region: region as aws.Region,
+        defaultTags: { ...(given ?? {}), tags: { ...(given?.tags ?? {}), ...tags } },
+    };
+}
