@@ -8,6 +8,8 @@ import * as os from "os";
 import * as path from "path";
 import { evaluateStack } from "../policies/lib/evaluate";
 import { syntheticStack } from "./bench/synthetic";
+import { InputError } from "./inputs/errors";
+import { CliIO, EXIT_OK, EXIT_USAGE, parseFlags, runMain } from "./lib/cli";
 
 const SIZES = [1_000, 10_000, 100_000];
 const TARGET_100K_MS = 2000;
@@ -62,7 +64,29 @@ function timePlan(): { ms: number; ok: boolean } {
     return { ms, ok: r.status === 0 };
 }
 
-async function main(): Promise<number> {
+export const USAGE = `usage: npm run bench [-- --help]
+  Times the policy pack over synthetic stacks of 1k, 10k and 100k resources with planted ALB chains
+  (exactly those must be found), and one cold \`npm run plan -- --stack dev\`; prints a Markdown table.
+exit 0: all findings right and targets met (100k under ${TARGET_100K_MS} ms, t(100k)/t(10k) <= ${TARGET_RATIO}); 1: not; 2: bad usage
+`;
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+    try {
+        const { values, positionals } = parseFlags(argv, { help: { type: "boolean", short: "h" } });
+        if (positionals.length) throw new InputError(positionals[0], "unexpected argument; bench takes none");
+        if (values.help) {
+            io.stdout.write(USAGE);
+            return EXIT_OK;
+        }
+    } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        io.stderr.write(`bench: ${e.message}\n${USAGE}`);
+        return EXIT_USAGE;
+    }
+    return bench();
+}
+
+async function bench(): Promise<number> {
     // Warm-up: module loading and JIT are not what is measured.
     await evaluateStack(syntheticStack(1_000).resources);
     const rows: Row[] = [];
@@ -100,12 +124,4 @@ async function main(): Promise<number> {
     return failures.length ? 1 : 0;
 }
 
-main().then(
-    (code) => {
-        process.exitCode = code;
-    },
-    (e) => {
-        console.error(e);
-        process.exitCode = 2;
-    },
-);
+if (require.main === module) runMain(main);

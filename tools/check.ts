@@ -9,7 +9,17 @@ import { InputError } from "./inputs/errors";
 import { systemReason } from "./inputs/files";
 import { loadInputs } from "./inputs/load";
 import { parseJson } from "./inputs/parse";
-import { CliIO, EXIT_MANDATORY, EXIT_OK, EXIT_USAGE, oneOf, parseFlags, runMain } from "./lib/cli";
+import {
+    CliIO,
+    EXIT_MANDATORY,
+    EXIT_OK,
+    EXIT_USAGE,
+    HintFlag,
+    npmSwallowedHint,
+    oneOf,
+    parseFlags,
+    runMain,
+} from "./lib/cli";
 import { countMandatory, plural, summaryLine, toReported, violationBlocks } from "./lib/report";
 
 export const USAGE = `usage: npm run --silent check -- [--format text|json] [--config FILE] PATH...
@@ -20,7 +30,18 @@ export const USAGE = `usage: npm run --silent check -- [--format text|json] [--c
 exit 0: no mandatory violation, 1: mandatory violations, 2: bad usage or input
 `;
 
+/** The flags as `npm run check` without `--` may swallow them. */
+const HINT_FLAGS: readonly HintFlag[] = [
+    { name: "format", placeholder: "FORMAT", values: ["text", "json"] },
+    { name: "config", placeholder: "FILE" },
+];
+
 export async function main(argv: string[], io: CliIO): Promise<number> {
+    const hint = npmSwallowedHint(argv, io.env, HINT_FLAGS);
+    if (hint) {
+        io.stderr.write(`check: ${hint}`);
+        return EXIT_USAGE;
+    }
     try {
         const { values, positionals } = parseFlags(argv, {
             format: { type: "string" },

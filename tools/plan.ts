@@ -11,7 +11,17 @@ import * as path from "path";
 import type { RecordedResource } from "./mocks/pulumiMocks";
 import { InputError } from "./inputs/errors";
 import { systemReason } from "./inputs/files";
-import { CliIO, EXIT_MANDATORY, EXIT_OK, EXIT_USAGE, oneOf, parseFlags, runMain } from "./lib/cli";
+import {
+    CliIO,
+    EXIT_MANDATORY,
+    EXIT_OK,
+    EXIT_USAGE,
+    HintFlag,
+    npmSwallowedHint,
+    oneOf,
+    parseFlags,
+    runMain,
+} from "./lib/cli";
 import { countMandatory, ReportedViolation, summaryLine, toReported, violationBlocks } from "./lib/report";
 import { ComponentNode, componentTree, countByType, TrafficPath, trafficPath } from "./plan/model";
 import { componentLines, mermaid, pathLines } from "./plan/render";
@@ -48,8 +58,20 @@ export interface PlanOptions {
     configRoot?: string;
 }
 
+/** The flags as `npm run plan` without `--` may swallow them. */
+const HINT_FLAGS: readonly HintFlag[] = [
+    { name: "format", placeholder: "FORMAT", values: ["text", "json", "mermaid"] },
+    { name: "stack", placeholder: "NAME" },
+    { name: "out", placeholder: "FILE" },
+];
+
 export async function main(argv: string[], io: CliIO, options: PlanOptions = {}): Promise<number> {
     const configRoot = options.configRoot ?? ROOT;
+    const hint = npmSwallowedHint(argv, io.env, HINT_FLAGS);
+    if (hint) {
+        io.stderr.write(`plan: ${hint}`);
+        return EXIT_USAGE;
+    }
     try {
         const { values, positionals } = parseFlags(argv, {
             stack: { type: "string" },

@@ -43,12 +43,28 @@ describe("README", () => {
         assert.equal(body, expected, `README config table is stale; expected:\n${expected}`);
     });
 
-    it("starts newcomers with the test command CI runs and the deploy command", () => {
+    it("starts newcomers with the test command CI runs and the deploy command that enforces the pack", () => {
         const text = fs.readFileSync(README, "utf8");
-        assert.match(text, /^npm ci && npm test$/m);
-        assert.match(text, /^pulumi up --stack dev$/m);
+        const start = text.slice(
+            text.indexOf("## Start here"),
+            text.indexOf("\n## ", text.indexOf("## Start here") + 1),
+        );
+        assert.match(start, /^npm ci && npm test$/m);
+        assert.match(start, /^npm run deploy -- --stack dev$/m);
+        // That script is tools/deploy.ts `up`, which adds --policy-pack policies (test/tools/deploy.test.ts).
+        const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8"));
+        assert.equal(pkg.scripts.deploy, "tsx tools/deploy.ts up");
         const ci = fs.readFileSync(path.join(__dirname, "..", "..", ".ci", "run"), "utf8");
         assert.match(ci, /^npm ci$/m);
         assert.match(ci, /^npm test$/m);
+    });
+
+    it("has no copy-paste trap: no documentation-only address range (RFC 5737) in a command", () => {
+        // 192.0.2.0/24, 198.51.100.0/24 and 203.0.113.0/24 pass CIDR validation but no real client
+        // has them: pasted into nlbSourceCidrs they lock the user out of their own gateway.
+        const text = fs.readFileSync(README, "utf8");
+        const blocks = [...text.matchAll(/```(?:sh|console)\n([\s\S]*?)```/g)].map((m) => m[1]);
+        assert.ok(blocks.length >= 5, "README has shell blocks");
+        for (const b of blocks) assert.doesNotMatch(b, /\b(192\.0\.2|198\.51\.100|203\.0\.113)\.\d+/);
     });
 });

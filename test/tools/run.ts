@@ -38,7 +38,12 @@ export function spawnTool(script: string, args: string[]): Promise<RunResult> {
                 execFile(
                     process.execPath,
                     ["--import", "tsx", script, ...args],
-                    { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, DEBUG: "" } },
+                    {
+                        cwd: ROOT,
+                        maxBuffer: 16 * 1024 * 1024,
+                        // Not run by npm: the npm hint (tools/lib/cli.ts) must not read the outer `npm test`.
+                        env: { ...process.env, DEBUG: "", npm_lifecycle_event: "" },
+                    },
                     (err, stdout, stderr) => {
                         const code = err ? (typeof err.code === "number" ? err.code : -1) : 0;
                         resolve({ code, stdout, stderr });
