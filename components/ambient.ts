@@ -1,7 +1,8 @@
-// The ambient data plane (`dataplaneMode: ambient`): no sidecars; the istio-cni node agent redirects
-// the traffic of enrolled pods to ztunnel (one per node, L4 mTLS over HBONE), and an optional
-// waypoint proxy adds L7 policy for a namespace. Install order, as Istio documents it for Helm:
-// base -> istiod (profile ambient) -> istio-cni (profile ambient) -> ztunnel; workloads after ztunnel.
+// The ambient data plane (`dataplaneMode: ambient`): no sidecars; the istio-cni node agent
+// (components/istioCni.ts) redirects the traffic of enrolled pods to ztunnel (one per node, L4 mTLS
+// over HBONE), and an optional waypoint proxy adds L7 policy for a namespace. Install order, as Istio
+// documents it for Helm: base -> istiod (profile ambient) -> istio-cni (profile ambient) -> ztunnel;
+// workloads after ztunnel.
 // The ingress gateway is unchanged: an Envoy gateway behind the NLB, never captured by ztunnel (its
 // namespace is not enrolled; Gateway API gateways get `istio.io/dataplane-mode: none` from istiod),
 // which speaks HBONE to ambient pods. PeerAuthentication STRICT is enforced by ztunnel.
@@ -9,16 +10,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { ModesSettings } from "./config/modes";
 import { ISTIO_CHART_REPO } from "./istio";
+import { NODE_AGENT_NAMESPACE } from "./istioCni";
 
 /** A data-plane mode (`sidecar` or `ambient`). */
 export type DataplaneMode = ModesSettings["dataplaneMode"];
 
-/**
- * Namespace of istio-cni and ztunnel. Both need node privileges (NET_ADMIN, host paths) that Pod
- * Security `baseline` forbids, so they run in kube-system, which this program does not create or
- * label, rather than in istio-system. istiod must then trust ztunnel's service account from there.
- */
-export const AMBIENT_NAMESPACE = "kube-system";
+/** Namespace of ztunnel (with istio-cni): istiod must trust ztunnel's service account there. */
+export const AMBIENT_NAMESPACE = NODE_AGENT_NAMESPACE;
 /** Name of the optional waypoint (a Gateway of class `istio-waypoint`) in an enrolled namespace. */
 export const WAYPOINT_NAME = "waypoint";
 
@@ -71,36 +69,29 @@ export interface AmbientDataplaneArgs {
     version: string;
     /** Kubernetes provider of the cluster. */
     provider: k8s.Provider;
-    /** The istiod chart (ztunnel gets its certificates and configuration from istiod). */
-    istiod: pulumi.Resource;
+    /** The istio-cni node agent (ambient profile), which comes after istiod. */
+    cni: pulumi.Resource;
 }
 
-/** istio-cni and ztunnel, after istiod. */
+/** ztunnel, after the istio-cni node agent. */
 export class AmbientDataplane extends pulumi.ComponentResource {
-    /** The istio-cni node agent (ambient profile). */
-    public readonly cni: k8s.helm.v4.Chart;
     /** ztunnel: workloads wait for it. */
     public readonly ztunnel: k8s.helm.v4.Chart;
 
     constructor(name: string, args: AmbientDataplaneArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-eks-nlb:ambient:AmbientDataplane", name, {}, opts);
-        const k8sOpts = { parent: this, provider: args.provider };
-        const common = {
-            version: args.version,
-            repositoryOpts: { repo: ISTIO_CHART_REPO },
-            namespace: AMBIENT_NAMESPACE,
-        };
-
-        this.cni = new k8s.helm.v4.Chart(
-            `${name}-cni`,
-            { ...common, chart: "cni", name: "istio-cni", values: { profile: "ambient" } },
-            { ...k8sOpts, dependsOn: [args.istiod] },
-        );
         // After the CNI agent: a ztunnel that starts first has no pods handed to it until the agent runs.
         this.ztunnel = new k8s.helm.v4.Chart(
             `${name}-ztunnel`,
-            { ...common, chart: "ztunnel", name: "ztunnel", values: {} },
-            { ...k8sOpts, dependsOn: [this.cni] },
+            {
+                chart: "ztunnel",
+                name: "ztunnel",
+                version: args.version,
+                repositoryOpts: { repo: ISTIO_CHART_REPO },
+                namespace: AMBIENT_NAMESPACE,
+                values: {},
+            },
+            { parent: this, provider: args.provider, dependsOn: [args.cni] },
         );
         this.registerOutputs({});
     }

@@ -16,6 +16,7 @@ import { TargetBinding } from "./targetBinding";
 import { Mesh } from "./mesh";
 import { GatewayApiCrds, GatewayApiIngress } from "./gatewayApi";
 import { AmbientDataplane, ambientIstiodValues } from "./ambient";
+import { IstioCni } from "./istioCni";
 import { Dns } from "./dns";
 import { CertManager } from "./certManager";
 import { Certificates } from "./certificates";
@@ -217,13 +218,22 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
             parent,
         );
 
-        const dataplane = ambient
-            ? new AmbientDataplane(
-                  `${name}-ambient`,
-                  { version: s.istioVersion, provider: cluster.provider, istiod: istio.istiod },
+        // One Istio CNI node agent, whichever mode needs it (ambient always).
+        const cni = ambient
+            ? new IstioCni(
+                  `${name}-cni`,
+                  { version: s.istioVersion, ambient, provider: cluster.provider, istiod: istio.istiod },
                   parent,
               )
             : undefined;
+        const dataplane =
+            ambient && cni
+                ? new AmbientDataplane(
+                      `${name}-ambient`,
+                      { version: s.istioVersion, provider: cluster.provider, cni: cni.chart },
+                      parent,
+                  )
+                : undefined;
 
         // The hostname (config/tls.ts): an alias record that follows the NLB, and a certificate that
         // cert-manager issues into the gateway namespace, where TLS ends. The NLB stays TCP pass-through.

@@ -21,6 +21,7 @@ import {
     workloadNamespaceLabels,
 } from "../../components/ambient";
 import { gatewayValues, ISTIO_CHART_REPO } from "../../components/istio";
+import { IstioCni, NODE_AGENT_NAMESPACE } from "../../components/istioCni";
 import { Mesh } from "../../components/mesh";
 import { ConfigError, needsGatewayApiCrds, readSettings } from "../../components/config";
 import { query, RecordedResource, recordProgram } from "../harness/pulumiMocks";
@@ -210,13 +211,17 @@ describe("modes: ambient data plane (components)", () => {
         ({ resources: rs } = await recordProgram(() => {
             const provider = new k8s.Provider("k8s", {});
             const istiod = new k8s.helm.v4.Chart("istiod", { chart: "istiod" }, { provider });
-            new AmbientDataplane("ambient", { version: "1.27.3", provider, istiod });
+            const cni = new IstioCni("cni", { version: "1.27.3", ambient: true, provider, istiod });
+            new AmbientDataplane("ambient", { version: "1.27.3", provider, cni: cni.chart });
+            new IstioCni("sidecar-cni", { version: "1.27.3", ambient: false, provider, istiod });
         }));
     });
 
     it("istio-cni (ambient profile) after istiod, then ztunnel, same pinned Istio version, in kube-system", () => {
-        const byChart = (c: string) => rs.find((r) => r.type === CHART && r.inputs.chart === c)!;
-        const [istiod, cni, ztunnel] = ["istiod", "cni", "ztunnel"].map(byChart);
+        const byName = (n: string) => rs.find((r) => r.type === CHART && r.name === n)!;
+        const [istiod, cni, ztunnel] = ["istiod", "cni-chart", "ambient-ztunnel"].map(byName);
+        assert.equal(cni.inputs.chart, "cni");
+        assert.equal(ztunnel.inputs.chart, "ztunnel");
         assert.deepEqual(cni.inputs.values, { profile: "ambient" });
         assert.equal(cni.inputs.name, "istio-cni");
         assert.equal(ztunnel.inputs.name, "ztunnel");
@@ -227,6 +232,13 @@ describe("modes: ambient data plane (components)", () => {
         }
         assert.ok(cni.dependencies!.includes(istiod.urn));
         assert.ok(ztunnel.dependencies!.includes(cni.urn));
+    });
+
+    it("the same IstioCni component serves sidecars (no ambient profile), so a cluster gets one install", () => {
+        const sidecar = rs.find((r) => r.type === CHART && r.name === "sidecar-cni-chart")!;
+        assert.equal(sidecar.inputs.chart, "cni");
+        assert.deepEqual(sidecar.inputs.values, {});
+        assert.equal(sidecar.inputs.namespace, NODE_AGENT_NAMESPACE);
     });
 
     it("istiod gets the ambient profile and trusts ztunnel's namespace", () => {

@@ -2,19 +2,19 @@
 // `dataplaneMode: ambient`, both with a waypoint, and the defaults (implicit and explicit) that must
 // leave today's program unchanged. Ordering is read from the dependencies the engine records.
 import { strict as assert } from "assert";
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
-import { evaluateStack } from "../../policies/lib/evaluate";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { evaluateStack, resolveResources } from "../../policies/lib/evaluate";
 import { analyze } from "../../policies/lib/graph";
 import { readGatewayConfig } from "../../policies/lib/config";
-import { resolveResources } from "../../policies/lib/evaluate";
 import { NO_ALB_POLICY_NAME } from "../../policies/noAlbInFrontOfIstioGateway";
 import { DECLARED_SCHEMA } from "../../components/config";
 import { query, RecordedResource, recordStack, RecordResult, toStackExport } from "../harness/pulumiMocks";
+import { albInFront } from "../harness/albInFront";
+import { PROD_DECISIONS } from "../harness/decisions";
 import { trafficPath } from "../../tools/plan/model";
 import { mermaid, pathLines } from "../../tools/plan/render";
-import * as fs from "fs";
-import * as path from "path";
 
 const T = {
     chart: "kubernetes:helm.sh/v4:Chart",
@@ -40,33 +40,6 @@ const dependsOn = (r: RecordedResource, on: RecordedResource) => r.dependencies!
 const sampleNs = (rs: RecordedResource[]) =>
     query.ofType(rs, T.ns).find((n) => n.inputs.metadata.name === "sample")!;
 
-/** A user's ALB fronting the platform's gateway Service through a TargetGroupBinding (the anti-pattern). */
-function albInFront(exp: Record<string, any>): void {
-    const alb = new aws.lb.LoadBalancer("front-alb", { subnets: ["subnet-a", "subnet-b"] });
-    const tg = new aws.lb.TargetGroup("front-tg", {
-        port: 80,
-        protocol: "HTTP",
-        targetType: "ip",
-        vpcId: "vpc-1",
-    });
-    new aws.lb.Listener("front-http", {
-        loadBalancerArn: alb.arn,
-        port: 80,
-        protocol: "HTTP",
-        defaultActions: [{ type: "forward", targetGroupArn: tg.arn }],
-    });
-    new k8s.apiextensions.CustomResource("front-tgb", {
-        apiVersion: "elbv2.k8s.aws/v1beta1",
-        kind: "TargetGroupBinding",
-        metadata: { name: "front-tgb", namespace: exp.gatewayNamespace },
-        spec: {
-            serviceRef: { name: exp.gatewayServiceName, port: 80 },
-            targetGroupARN: tg.arn,
-            targetType: "ip",
-        },
-    });
-}
-
 describe("platform modes (dev stack)", function () {
     this.timeout(60000);
     let gatewayApi: RecordResult<Record<string, unknown>>;
@@ -74,6 +47,7 @@ describe("platform modes (dev stack)", function () {
     let both: RecordResult<Record<string, unknown>>;
     let implicit: RecordResult<Record<string, unknown>>;
     let explicit: RecordResult<Record<string, unknown>>;
+    let prod: RecordResult<Record<string, unknown>>;
     before(async () => {
         gatewayApi = await recordStack("dev", { overrides: { ingressApi: "gatewayApi" } });
         ambient = await recordStack("dev", { overrides: { dataplaneMode: "ambient" } });
@@ -86,6 +60,10 @@ describe("platform modes (dev stack)", function () {
         for (const k of ["ingressApi", "dataplaneMode", "ambientWaypoint", "gatewayApiVersion"])
             defaults[k] = DECLARED_SCHEMA[k].default;
         explicit = await recordStack("dev", { overrides: defaults });
+        prod = await recordStack("prod", {
+            preview: true,
+            overrides: { ...PROD_DECISIONS, ingressApi: "gatewayApi", dataplaneMode: "ambient" },
+        });
     });
 
     describe("defaults", () => {
@@ -287,6 +265,33 @@ describe("platform modes (dev stack)", function () {
             assert.ok(vs[0].message.includes("istio-ingress/istio-ingressgateway-istio"), vs[0].message);
             const clean = await evaluateStack(platform());
             assert.equal(clean.filter((v) => v.enforcementLevel === "mandatory").length, 0);
+        });
+    });
+
+    describe("prod (preview) with gatewayApi + ambient", () => {
+        it("the generated gateway gets prod's HPA, PDB and zone spread; bindings on <gateway>-istio; the pack passes", async () => {
+            const rs = prod.resources;
+            const cm = query.one(rs, "kubernetes:core/v1:ConfigMap");
+            const hpa = parse(cm.inputs.data.horizontalPodAutoscaler).spec;
+            assert.deepEqual([hpa.minReplicas, hpa.maxReplicas], [3, 9]);
+            assert.ok(parse(cm.inputs.data.podDisruptionBudget).spec, "a PDB over 3+ replicas");
+            const spread = parse(cm.inputs.data.deployment).spec.template.spec.topologySpreadConstraints;
+            assert.ok(spread.some((t: any) => t.topologyKey === "topology.kubernetes.io/zone"));
+            for (const b of query.ofType(rs, T.tgb))
+                assert.equal(b.inputs.spec.serviceRef.name, "istio-ingressgateway-istio");
+            assert.deepEqual(
+                charts(rs)
+                    .filter((c) => ["cni", "ztunnel"].includes(c))
+                    .sort(),
+                ["cni", "ztunnel"],
+            );
+            const vs = await evaluateStack(rs);
+            assert.deepEqual(
+                vs
+                    .filter((v) => v.enforcementLevel === "mandatory" || v.message.startsWith("can't run"))
+                    .map((v) => v.message),
+                [],
+            );
         });
     });
 });

@@ -2,40 +2,12 @@
 // every recorded resource and its dependencies: zero mandatory violations, at a full run (dev) and at
 // preview (prod). The same program with an ALB put in front of its gateway is rejected, chain named.
 import { strict as assert } from "assert";
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import { evaluateStack } from "../../policies/lib/evaluate";
 import type { StackResource } from "../../policies/lib/types";
 import { NO_ALB_POLICY_NAME } from "../../policies/noAlbInFrontOfIstioGateway";
 import { recordStack } from "../../tools/mocks/pulumiMocks";
+import { albInFront } from "../harness/albInFront";
 import { PROD_DECISIONS } from "../harness/decisions";
-
-/** A user program that fronts the platform's gateway with an ALB (the anti-pattern). */
-function albInFront(exp: Record<string, any>): void {
-    const alb = new aws.lb.LoadBalancer("front-alb", { subnets: ["subnet-a", "subnet-b"] });
-    const tg = new aws.lb.TargetGroup("front-tg", {
-        port: 80,
-        protocol: "HTTP",
-        targetType: "ip",
-        vpcId: "vpc-1",
-    });
-    new aws.lb.Listener("front-https", {
-        loadBalancerArn: alb.arn,
-        port: 443,
-        protocol: "HTTPS",
-        defaultActions: [{ type: "forward", targetGroupArn: tg.arn }],
-    });
-    new k8s.apiextensions.CustomResource("front-tgb", {
-        apiVersion: "elbv2.k8s.aws/v1beta1",
-        kind: "TargetGroupBinding",
-        metadata: { name: "front-tgb", namespace: exp.gatewayNamespace },
-        spec: {
-            serviceRef: { name: exp.gatewayServiceName, port: 80 },
-            targetGroupARN: tg.arn,
-            targetType: "ip",
-        },
-    });
-}
 
 describe("integration: the platform under mocks through the policy pack", function () {
     this.timeout(60000);
