@@ -77,6 +77,7 @@ export interface KarpenterArgs {
 /** Inputs of {@link karpenterValues}. */
 export interface KarpenterValuesInput {
     clusterName: pulumi.Input<string>;
+    region: string;
     interruptionQueue: pulumi.Input<string>;
     roleArn: pulumi.Input<string>;
     replicas: number;
@@ -108,8 +109,11 @@ export function karpenterValues(v: KarpenterValuesInput): Record<string, unknown
                 },
             },
         },
-        // Karpenter's guidance: memory request = limit, so the scheduler never overcommits it.
         controller: {
+            // The region, given: with IMDSv2 at hop limit 1 a pod cannot ask IMDS, where Karpenter
+            // would look for it otherwise (and exit).
+            env: [{ name: "AWS_REGION", value: v.region }],
+            // Karpenter's guidance: memory request = limit, so the scheduler never overcommits it.
             resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "1Gi" } },
         },
     };
@@ -260,20 +264,7 @@ export class Karpenter extends pulumi.ComponentResource {
         const nodeRole = new aws.iam.Role(
             `${name}-node-role`,
             {
-                assumeRolePolicy: partition.apply((p) =>
-                    JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            {
-                                Effect: "Allow",
-                                Principal: {
-                                    Service: p === "aws-cn" ? "ec2.amazonaws.com.cn" : "ec2.amazonaws.com",
-                                },
-                                Action: "sts:AssumeRole",
-                            },
-                        ],
-                    }),
-                ),
+                assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ec2.amazonaws.com" }),
                 tags,
             },
             parent,
@@ -364,6 +355,7 @@ export class Karpenter extends pulumi.ComponentResource {
                 namespace: KARPENTER_NAMESPACE,
                 values: karpenterValues({
                     clusterName: args.clusterName,
+                    region: args.region,
                     interruptionQueue: queue.name,
                     roleArn: controllerRole.arn,
                     replicas: args.replicas,
