@@ -122,9 +122,13 @@ describe("autoscaling: metrics-server and Karpenter (dev and prod stacks)", () =
             });
         }
 
-        it("controller replicas follow the managed node group (two need two nodes)", () => {
+        it("controller replicas follow the managed node group (two need two nodes); its PDB never blocks a drain", () => {
             assert.equal(chart(dev.resources, "karpenter").inputs.values.replicas, 1);
             assert.equal(chart(prod.resources, "karpenter").inputs.values.replicas, 2);
+            // The chart's own PDB is `maxUnavailable: 1` (helm template of 1.14.1): one eviction is
+            // always allowed, at one replica or two. Nothing here may turn it into minAvailable.
+            for (const rs of [dev.resources, prod.resources])
+                assert.equal(chart(rs, "karpenter").inputs.values.podDisruptionBudget, undefined);
         });
 
         it("order: chart after the node group and its IAM; node class and pool after the chart (CRDs)", () => {
