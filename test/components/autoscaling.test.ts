@@ -3,11 +3,12 @@
 // NodePool validated against the v1 CRD shapes, the security group its nodes get, ordering, config.
 import { strict as assert } from "assert";
 import { query, RecordedResource, recordStack, RecordResult } from "../harness/pulumiMocks";
-import { ConfigError, readSettings } from "../../components/config";
+import { ConfigError } from "../../components/config";
 import { NODE_ROLE_POLICIES } from "../../components/cluster";
 import { INTERRUPTION_EVENTS } from "../../components/karpenter";
 import { validateEC2NodeClass, validateNodePool } from "../../components/karpenterCrds";
-import { API_CIDRS_DECISION, PROD_DECISIONS } from "../harness/decisions";
+import { PROD_DECISIONS } from "../harness/decisions";
+import { readConfig } from "../harness/readConfig";
 
 const T = {
     chart: "kubernetes:helm.sh/v4:Chart",
@@ -658,12 +659,7 @@ describe("Karpenter CRD shapes reject what the API server would", () => {
 });
 
 describe("autoscaling config", () => {
-    const read = (values: Record<string, unknown>) => {
-        const all: Record<string, string> = {};
-        for (const [k, v] of Object.entries({ ...API_CIDRS_DECISION, ...values }))
-            all[`istio-eks-nlb:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
-        return readSettings(all, { stack: "dev", region: "us-west-2" });
-    };
+    const read = readConfig;
     const K = (key: string) => `Invalid config "istio-eks-nlb:${key}": `;
 
     it("defaults: Karpenter on, pinned charts and AMI, on-demand c/m/r", () => {

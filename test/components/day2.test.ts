@@ -14,9 +14,10 @@ import {
 import { drainSafePdb, gatewayValues, istiodValues } from "../../components/istio";
 import { Network, selectZones } from "../../components/network";
 import { clientIpDelivery } from "../../components/nlb";
-import { ConfigError, readSettings } from "../../components/config";
+import { ConfigError } from "../../components/config";
 import { adminNameSuffix } from "../../components/cluster";
-import { API_CIDRS_DECISION, PROD_DECISIONS } from "../harness/decisions";
+import { PROD_DECISIONS } from "../harness/decisions";
+import { readConfig } from "../harness/readConfig";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const chartValues = (rs: RecordedResource[], chart: string): Record<string, any> => {
@@ -304,12 +305,7 @@ describe("day 2 (dev stack, full run; prod stack, preview)", () => {
 });
 
 describe("day 2 config", () => {
-    const read = (values: Record<string, unknown>) => {
-        const all: Record<string, string> = {};
-        for (const [k, v] of Object.entries({ ...API_CIDRS_DECISION, ...values }))
-            all[`istio-eks-nlb:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
-        return readSettings(all, { stack: "dev", region: "us-west-2" });
-    };
+    const read = readConfig;
     const rejects = (values: Record<string, unknown>, message: string) =>
         assert.throws(
             () => read(values),

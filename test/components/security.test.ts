@@ -13,9 +13,10 @@ import {
     requireFresh,
     RecordResult,
 } from "../harness/pulumiMocks";
-import { ConfigError, readSettings } from "../../components/config";
+import { ConfigError } from "../../components/config";
 import { awsConfigArgs, awsProviderArgs } from "../../components/awsProvider";
 import { API_CIDRS_DECISION, PROD_DECISIONS } from "../harness/decisions";
+import { readConfig } from "../harness/readConfig";
 
 const T = {
     cluster: "eks:index:Cluster",
@@ -271,12 +272,7 @@ describe("security (issue 8)", function () {
     });
 
     describe("bad values are rejected up front, naming the key, the value and what is allowed", () => {
-        const read = (values: Record<string, unknown>) => {
-            const all: Record<string, string> = {};
-            for (const [k, v] of Object.entries({ ...API_CIDRS_DECISION, ...values }))
-                all[`istio-eks-nlb:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
-            return readSettings(all, { stack: "dev", region: "us-west-2" });
-        };
+        const read = readConfig;
         const cases: [string, Record<string, unknown>, string][] = [
             [
                 "a non-CIDR in the API CIDRs",
