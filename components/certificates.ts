@@ -103,8 +103,6 @@ export interface CertificatesArgs extends IssuerInput {
     provider: k8s.Provider;
     /** cert-manager's webhook readiness check (CertManager.webhookReady): both objects wait for it. */
     webhookReady: pulumi.Resource;
-    /** Other prerequisites (the gateway namespace, when it is created elsewhere). */
-    dependsOn?: pulumi.Resource[];
 }
 
 /** The ClusterIssuer and the hostname's Certificate. */
@@ -119,7 +117,6 @@ export class Certificates extends pulumi.ComponentResource {
     constructor(name: string, args: CertificatesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-eks-nlb:certificates:Certificates", name, {}, opts);
         const k8sOpts = { parent: this, provider: args.provider };
-        const ready = [args.webhookReady, ...(args.dependsOn ?? [])];
 
         this.issuer = new k8s.apiextensions.CustomResource(`${name}-issuer`, clusterIssuer(args) as any, {
             ...k8sOpts,
@@ -128,7 +125,8 @@ export class Certificates extends pulumi.ComponentResource {
         this.certificate = new k8s.apiextensions.CustomResource(
             `${name}-certificate`,
             certificate(args.mode, args.hostname, args.gatewayNamespace) as any,
-            { ...k8sOpts, dependsOn: [...ready, this.issuer] },
+            // The namespace comes in as an Output of the gateway Namespace: created after it, too.
+            { ...k8sOpts, dependsOn: [args.webhookReady, this.issuer] },
         );
         this.secretName = CERTIFICATE_SECRET_NAME;
         this.registerOutputs({});

@@ -44,7 +44,8 @@ export class Dns extends pulumi.ComponentResource {
                             {
                                 name: args.targetDnsName,
                                 zoneId: args.targetZoneId,
-                                // Route 53 stops answering with the NLB when none of its targets is healthy.
+                                // The alias counts as unhealthy while the NLB has no healthy target, so
+                                // failover or weighted records added next to it route around it.
                                 evaluateTargetHealth: true,
                             },
                         ],

@@ -127,6 +127,9 @@ describe("HTTPS on a hostname", function () {
                 c.inputs.values.serviceAccount.annotations["eks.amazonaws.com/role-arn"],
                 role.outputs.arn,
             );
+            const ns = query.one(rs, T.namespace, "cert-manager-ns");
+            assert.equal(ns.inputs.metadata.name, "cert-manager");
+            assert.ok(c.dependencies!.includes(ns.urn));
             const attachment = query.one(rs, T.attachment, "cert-manager-dns01-attachment");
             assert.ok(
                 c.dependencies!.includes(attachment.urn),
@@ -210,6 +213,28 @@ describe("HTTPS on a hostname", function () {
             assert.deepEqual(role.inputs.rules, [
                 { apiGroups: ["cert-manager.io"], resources: ["certificaterequests"], verbs: ["create"] },
             ]);
+            const sa = query.one(rs, "kubernetes:core/v1:ServiceAccount", "webhook-check-sa");
+            const binding = query.one(
+                rs,
+                "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+                "webhook-check-binding",
+            );
+            assert.deepEqual(binding.inputs.roleRef, {
+                apiGroup: "rbac.authorization.k8s.io",
+                kind: "Role",
+                name: role.inputs.metadata.name,
+            });
+            assert.deepEqual(binding.inputs.subjects, [
+                { kind: "ServiceAccount", name: sa.inputs.metadata.name, namespace: "cert-manager" },
+            ]);
+            const pod = job.inputs.spec.template.spec;
+            assert.equal(pod.serviceAccountName, sa.inputs.metadata.name);
+            assert.ok(job.dependencies!.includes(binding.urn), "the Job runs once it may create requests");
+            // Restricted Pod Security: non-root, RuntimeDefault seccomp, no escalation, no capabilities.
+            assert.equal(pod.securityContext.runAsNonRoot, true);
+            assert.equal(pod.securityContext.seccompProfile.type, "RuntimeDefault");
+            assert.equal(container.securityContext.allowPrivilegeEscalation, false);
+            assert.deepEqual(container.securityContext.capabilities.drop, ["ALL"]);
         });
     });
 
