@@ -2,9 +2,11 @@
 // shapes are the subset of the v1 CRDs shipped with the pinned chart (KARPENTER_CRD_VERSION) that
 // the program uses: field names, types, enums, patterns, bounds, required fields and the CEL rules
 // that touch those fields, with the CRDs' own messages. The API server would reject an object that
-// breaks them only at `pulumi up`, after the cluster exists; this catches it before anything is
-// registered, and the tests validate the recorded objects with it. Fields outside the subset are
-// errors too: server-side apply rejects unknown fields, and a field we never set needs no checking.
+// breaks them only at `pulumi up`, after the cluster exists: the program's builders are typed by
+// these shapes, the tests validate the recorded objects with the validator, and the one user input
+// that reaches the objects unchecked otherwise (tag keys) is checked with the same rule when the
+// config is read. Fields outside the subset are errors too: server-side apply rejects unknown
+// fields, and a field we never set needs no checking.
 
 /** The Karpenter release whose CRDs (`pkg/apis/crds/*.yaml`) these shapes transcribe. */
 export const KARPENTER_CRD_VERSION = "1.14.1";
@@ -165,6 +167,16 @@ const AWS_WELL_KNOWN = new Set(
         "placement-group-partition",
     ].map((l) => `karpenter.k8s.aws/${l}`),
 );
+/** Tag keys an EC2NodeClass may not set (Karpenter sets them on its nodes itself). */
+export function isKarpenterRestrictedTag(key: string): boolean {
+    return (
+        key === "eks:eks-cluster-name" ||
+        key.startsWith("kubernetes.io/cluster") ||
+        key === "karpenter.sh/nodepool" ||
+        key === "karpenter.sh/nodeclaim" ||
+        key === "karpenter.k8s.aws/ec2nodeclass"
+    );
+}
 const domain = (key: string) => /^([^/]+)/.exec(key)?.[1] ?? "";
 
 const selectorTerms = (ids: RegExp, withName: boolean): Schema => ({
@@ -284,15 +296,7 @@ const EC2_NODE_CLASS_SPEC: Schema = {
             {
                 message:
                     "tag contains a restricted tag (eks:eks-cluster-name, kubernetes.io/cluster*, karpenter.sh/nodepool, karpenter.sh/nodeclaim, karpenter.k8s.aws/ec2nodeclass)",
-                ok: (m) =>
-                    Object.keys(m).every(
-                        (k) =>
-                            k !== "eks:eks-cluster-name" &&
-                            !k.startsWith("kubernetes.io/cluster") &&
-                            k !== "karpenter.sh/nodepool" &&
-                            k !== "karpenter.sh/nodeclaim" &&
-                            k !== "karpenter.k8s.aws/ec2nodeclass",
-                    ),
+                ok: (m) => Object.keys(m).every((k) => !isKarpenterRestrictedTag(k)),
             },
         ]),
         detailedMonitoring: { type: "boolean" },

@@ -1,6 +1,8 @@
 // Autoscaling concern: metrics-server (so HPAs act) and Karpenter (so nodes follow the pods): pinned
 // chart versions, the pinned node AMI, and how much Karpenter may launch, of which kinds.
+import { isKarpenterRestrictedTag } from "../karpenterCrds";
 import { ConfigConcern } from "./schema";
+import { parseTags } from "./tags";
 import { compareVersions, configError, validateChartVersion, validateIntRange } from "./validate";
 
 /** Validated autoscaling settings. */
@@ -90,6 +92,20 @@ export function validateSubset(key: string, values: string[], allowed: readonly 
     if (new Set(values).size !== values.length) throw configError(key, values, "must not repeat a value");
 }
 
+/** With Karpenter on, no user tag may be one Karpenter reserves: its EC2NodeClass would be refused. */
+export function validateTagsForKarpenter(tagEntries: readonly string[]): void {
+    const tags = parseTags(tagEntries);
+    for (const [key, value] of Object.entries(tags)) {
+        if (isKarpenterRestrictedTag(key)) {
+            throw configError(
+                "tags",
+                `${key}=${value}`,
+                "is a tag Karpenter sets on its nodes itself (eks:eks-cluster-name, kubernetes.io/cluster/*, karpenter.sh/nodepool, karpenter.sh/nodeclaim, karpenter.k8s.aws/ec2nodeclass); its EC2NodeClass would be refused: remove it, or set karpenterEnabled to false",
+            );
+        }
+    }
+}
+
 /** The autoscaling keys. */
 export const autoscalingConfig: ConfigConcern<AutoscalingSettings> = {
     keys: [
@@ -114,6 +130,7 @@ export const autoscalingConfig: ConfigConcern<AutoscalingSettings> = {
             KARPENTER_INSTANCE_CATEGORIES,
         );
         validateSubset("karpenterCapacityTypes", raw.karpenterCapacityTypes, KARPENTER_CAPACITY_TYPES);
+        if (raw.karpenterEnabled) validateTagsForKarpenter(raw.tags);
         return {
             metricsServerChartVersion: raw.metricsServerChartVersion,
             karpenterEnabled: raw.karpenterEnabled,

@@ -662,6 +662,23 @@ describe("autoscaling config", () => {
     const read = readConfig;
     const K = (key: string) => `Invalid config "istio-eks-nlb:${key}": `;
 
+    it("a reserved tag is fine without Karpenter, and user tags reach Karpenter's nodes", async () => {
+        const tags = ["team=platform", "karpenter.sh/nodepool=x"];
+        assert.deepEqual(read({ karpenterEnabled: false, tags }).tags, {
+            team: "platform",
+            "karpenter.sh/nodepool": "x",
+        });
+        const run = await recordStack("dev", { overrides: { tags: ["team=platform"] } });
+        const spec = query.one(run.resources, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass").inputs.spec;
+        assert.equal(spec.tags.team, "platform");
+        assert.deepEqual(
+            validateEC2NodeClass(
+                query.one(run.resources, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass").inputs,
+            ),
+            [],
+        );
+    });
+
     it("defaults: Karpenter on, pinned charts and AMI, on-demand c/m/r", () => {
         const s = read({});
         assert.equal(s.karpenterEnabled, true);
@@ -732,6 +749,11 @@ describe("autoscaling config", () => {
             "an unknown capacity type",
             { karpenterCapacityTypes: ["reserved"] },
             `${K("karpenterCapacityTypes")}["reserved"] contains "reserved"; allowed: on-demand|spot`,
+        ],
+        [
+            "a user tag Karpenter reserves",
+            { tags: ["team=platform", "kubernetes.io/cluster/other=owned"] },
+            `${K("tags")}"kubernetes.io/cluster/other=owned" is a tag Karpenter sets on its nodes itself (eks:eks-cluster-name, kubernetes.io/cluster/*, karpenter.sh/nodepool, karpenter.sh/nodeclaim, karpenter.k8s.aws/ec2nodeclass); its EC2NodeClass would be refused: remove it, or set karpenterEnabled to false`,
         ],
     ];
     for (const [what, values, message] of cases) {
