@@ -12,60 +12,19 @@ import {
     makeNoAlbInFrontOfIstioGateway,
     NO_ALB_POLICY_NAME,
 } from "../../policies/noAlbInFrontOfIstioGateway";
+import { toAnalyzeStackRequest, toViolations } from "../harness/analyzerWire";
 import { albToGateway, stack } from "../harness/stackBuilder";
 
-const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
-const structPb = require(
-    require.resolve("google-protobuf/google/protobuf/struct_pb", {
-        paths: [require.resolve("@pulumi/pulumi/proto/analyzer_pb")],
-    }),
-);
 const { makeAnalyzeStackRpcFun } = require("@pulumi/policy/server");
-
-function toRequest(resources: StackResource[]): any {
-    const req = new analyzerPb.AnalyzeStackRequest();
-    req.setResourcesList(
-        resources.map((r) => {
-            const ar = new analyzerPb.AnalyzerResource();
-            ar.setType(r.type);
-            ar.setUrn(r.urn);
-            ar.setName(r.name);
-            ar.setProperties(structPb.Struct.fromJavaScript(r.props));
-            ar.setOptions(new analyzerPb.AnalyzerResourceOptions());
-            if (r.parent) ar.setParent(r.parent);
-            ar.setDependenciesList(r.dependencies ?? []);
-            const pd = ar.getPropertydependenciesMap();
-            for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
-                const d = new analyzerPb.AnalyzerPropertyDependencies();
-                d.setUrnsList(urns);
-                pd.set(k, d);
-            }
-            return ar;
-        }),
-    );
-    return req;
-}
 
 async function engine(resources: StackResource[], list: PolicyList): Promise<Violation[]> {
     const fn = makeAnalyzeStackRpcFun(PACK_NAME, PACK_VERSION, PACK_ENFORCEMENT_LEVEL, list);
     const resp: any = await new Promise((resolve, reject) =>
-        fn({ request: toRequest(resources) }, (err: unknown, res: unknown) =>
+        fn({ request: toAnalyzeStackRequest(resources) }, (err: unknown, res: unknown) =>
             err ? reject(err) : resolve(res),
         ),
     );
-    const levels: Record<number, Violation["enforcementLevel"]> = {
-        [analyzerPb.EnforcementLevel.ADVISORY]: "advisory",
-        [analyzerPb.EnforcementLevel.MANDATORY]: "mandatory",
-    };
-    return resp.getDiagnosticsList().map((d: any) => {
-        const v: Violation = {
-            policyName: d.getPolicyname(),
-            enforcementLevel: levels[d.getEnforcementlevel()],
-            message: d.getMessage(),
-        };
-        if (d.getUrn()) v.urn = d.getUrn();
-        return v;
-    });
+    return toViolations(resp);
 }
 
 describe("conformance with @pulumi/policy's analyzer (makeAnalyzeStackRpcFun)", () => {
