@@ -7,7 +7,7 @@ import * as fs from "fs";
 import type { PolicyPackConfig } from "../policies/lib/types";
 import { InputError } from "./inputs/errors";
 import { systemReason } from "./inputs/files";
-import { loadInputs } from "./inputs/load";
+import { LoadedInputs, loadInputs } from "./inputs/load";
 import { parseJson } from "./inputs/parse";
 import {
     CliIO,
@@ -24,7 +24,10 @@ import { countMandatory, plural, summaryLine, toReported, violationBlocks } from
 
 export const USAGE = `usage: npm run --silent check -- [--format text|json] [--config FILE] PATH...
   PATH     a file or directory (walked for .yaml, .yml, .json): Kubernetes manifests, a
-           \`pulumi stack export\`, or \`pulumi preview --json\` output; all PATHs form one stack
+           \`pulumi stack export\`, or \`pulumi preview --json\` output; all PATHs form one stack.
+           In directories, files that are not Kubernetes objects (Helm charts and values,
+           templates, CI, compose) are skipped and listed; kustomize directories are built
+           with kustomize or kubectl when on PATH, else their resources are read as they are
   --format text (default) or json
   --config a policy pack config file, as for \`pulumi preview --policy-pack-config\`
 exit 0: no mandatory violation, 1: mandatory violations, 2: bad usage or input
@@ -57,27 +60,38 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
             throw new InputError("PATH", "missing; give at least one file or directory");
         const config = values.config === undefined ? undefined : readPolicyConfig(values.config);
 
-        const inputs = loadInputs(positionals);
+        const inputs = loadInputs(positionals, io.env ?? process.env);
         // The engine hands stack policies every resource, including the stack root and providers,
         // and so does the evaluator (parents and provider links stay resolvable); the count shown
         // to users leaves those out, as they are Pulumi bookkeeping, not infrastructure.
         const counted = inputs.resources.filter((r) => !isBookkeeping(r.type)).length;
         if (counted === 0) {
+            const skipped = inputs.skipped.length
+                ? `; skipped ${inputs.skipped.length} ${plural(inputs.skipped.length, "file")} that ${inputs.skipped.length === 1 ? "is" : "are"} not Kubernetes objects (${inputs.skipped[0].file}: ${inputs.skipped[0].reason}${inputs.skipped.length > 1 ? ", ..." : ""})`
+                : "";
             throw new InputError(
                 positionals.join(" "),
-                "no resources found (only empty lists, or only the stack root and providers); nothing to check",
+                `no resources found (only empty lists, or only the stack root and providers)${skipped}; nothing to check`,
             );
         }
         const { evaluateStack } = evaluator();
         const violations = toReported(await evaluateStack(inputs.resources, { config }), inputs.labels);
 
         if (format === "json") {
-            io.stdout.write(`${JSON.stringify({ resources: counted, violations }, null, 2)}\n`);
+            const { skipped, notices } = inputs;
+            io.stdout.write(
+                `${JSON.stringify({ resources: counted, violations, skipped, notices }, null, 2)}\n`,
+            );
         } else {
-            const fileCount = inputs.files.length;
-            const scope = `${counted} ${plural(counted, "resource")} from ${fileCount} ${plural(fileCount, "file")}`;
+            const builds = inputs.files.filter((f) => f.kind === "kustomize build").length;
+            const fileCount = inputs.files.length - builds;
+            const scope =
+                `${counted} ${plural(counted, "resource")} from ${fileCount} ${plural(fileCount, "file")}` +
+                (builds ? ` and ${builds} kustomize ${plural(builds, "build")}` : "");
             const blocks = violationBlocks(violations);
-            io.stdout.write(`${blocks}${blocks ? "\n" : ""}${summaryLine(violations, scope)}\n`);
+            io.stdout.write(
+                `${blocks}${blocks ? "\n" : ""}${inputNotes(inputs)}${summaryLine(violations, scope)}\n`,
+            );
         }
         return countMandatory(violations) > 0 ? EXIT_MANDATORY : EXIT_OK;
     } catch (e) {
@@ -89,6 +103,18 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         }
         throw e;
     }
+}
+
+/** The skipped files and notices, as lines before the summary (empty when there are none). */
+function inputNotes(inputs: LoadedInputs): string {
+    const lines: string[] = [];
+    if (inputs.skipped.length) {
+        const n = inputs.skipped.length;
+        lines.push(`skipped ${n} ${plural(n, "file")} (not read as Kubernetes objects):`);
+        for (const s of inputs.skipped) lines.push(`  ${s.file}: ${s.reason}`);
+    }
+    for (const n of inputs.notices) lines.push(`notice: ${n}`);
+    return lines.length ? `${lines.join("\n")}\n` : "";
 }
 
 /** The stack root and provider resources. */

@@ -12,9 +12,14 @@ import { FIXTURES, RunResult, runInProcess, spawnTool } from "./run";
 const ALB_POLICY = "no-alb-in-front-of-istio-gateway";
 const f = (name: string) => `${FIXTURES}/${name}`;
 const check = (...argv: string[]) => runInProcess(main, argv);
+/** Runs check with PATH set to `dir` only: which kustomize or kubectl it finds is up to the test. */
+const checkWithPath = (dir: string, ...argv: string[]) =>
+    runInProcess(main, argv, { ...process.env, PATH: dir, npm_lifecycle_event: "" });
 
 interface JsonReport {
     resources: number;
+    skipped: { file: string; reason: string }[];
+    notices: string[];
     violations: { policy: string; enforcementLevel: string; resource: string | null; message: string }[];
 }
 
@@ -45,7 +50,7 @@ describe("npm run check (spawned)", () => {
     it("exits 1 and names both chains when a manifest and a preview with unknown ARNs have one each", () => {
         assert.equal(chain.code, 1, chain.stderr);
         const report = JSON.parse(chain.stdout) as JsonReport;
-        assert.deepEqual(Object.keys(report).sort(), ["resources", "violations"]);
+        assert.deepEqual(Object.keys(report).sort(), ["notices", "resources", "skipped", "violations"]);
         for (const v of report.violations) {
             assert.deepEqual(Object.keys(v).sort(), ["enforcementLevel", "message", "policy", "resource"]);
         }
@@ -171,6 +176,166 @@ describe("npm run check (in-process)", () => {
             const r = await check("--format", "json", f("manifests"));
             assert.equal(r.code, 1);
             assert.equal(mandatory(r).length, 3);
+        });
+    });
+
+    describe("repository folders: charts, CI files, kustomizations", () => {
+        const REPO = f("repo");
+        const OVERLAY = `${REPO}/deploy/overlays/prod`;
+        let tmp: string;
+        before(() => {
+            tmp = fs.mkdtempSync(path.join(os.tmpdir(), "check-repo-"));
+        });
+        after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+        /** A directory to use as PATH, holding a fake `kustomize` with this shell body. */
+        const fakeKustomize = (name: string, body: string): string => {
+            const dir = path.join(tmp, name);
+            fs.mkdirSync(dir);
+            fs.writeFileSync(path.join(dir, "kustomize"), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+            return dir;
+        };
+
+        it("skips charts, values, templates, CI, compose and tool configs, lists them, and still finds the chain", async () => {
+            const empty = fs.mkdtempSync(path.join(tmp, "no-tools-"));
+            const json = await checkWithPath(empty, "--format", "json", REPO);
+            assert.equal(json.code, 1, json.stderr);
+            const report = JSON.parse(json.stdout) as JsonReport;
+            assert.deepEqual(
+                report.skipped.map((x) => [x.file.slice(REPO.length + 1), x.reason.split(/[;(]/)[0].trim()]),
+                [
+                    ["charts/edge-gateway/Chart.yaml", "Helm chart metadata"],
+                    ["charts/edge-gateway/templates/ingress.yaml", "Helm chart template"],
+                    ["charts/edge-gateway/values-prod.yaml", "Helm values"],
+                    ["charts/edge-gateway/values.yaml", "Helm values"],
+                    ["ci/azure-pipelines.yml", "no apiVersion/kind: not a Kubernetes object"],
+                    ["ci/cloudbuild.yaml", "no apiVersion/kind: not a Kubernetes object"],
+                    ["cluster/eksctl.yaml", "tool configuration"],
+                    [
+                        "deploy/base/notes.yaml",
+                        "in kustomize directory test/fixtures/check/repo/deploy/base but not listed in its kustomization",
+                    ],
+                    [
+                        "deploy/overlays/prod/ingress-patch.yaml",
+                        "patch or generator input of kustomization test/fixtures/check/repo/deploy/overlays/prod, not applied without kustomize",
+                    ],
+                    ["docker-compose.yml", "no apiVersion/kind: not a Kubernetes object"],
+                ],
+            );
+            assert.match(
+                report.skipped.find((x) => x.file.endsWith("azure-pipelines.yml"))!.reason,
+                /CI pipeline/,
+            );
+            assert.match(
+                report.skipped.find((x) => x.file.endsWith("docker-compose.yml"))!.reason,
+                /compose file/,
+            );
+            // The base reached through the overlay is read once; the patch is not read as an object.
+            assert.equal(report.resources, 3);
+            assert.deepEqual(
+                mandatory(json).map((v) => v.resource),
+                ["Ingress/edge/public"],
+            );
+            assert.deepEqual(report.notices, [
+                `${OVERLAY}: neither kustomize nor kubectl is on PATH, so its resources are read as they are (patches, generators and name or namespace transforms not applied)`,
+            ]);
+
+            const text = await checkWithPath(empty, REPO);
+            assert.equal(text.code, 1);
+            assert.match(
+                text.stdout,
+                /\nskipped 10 files \(not read as Kubernetes objects\):\n {2}test\/fixtures\/check\/repo\/charts\/edge-gateway\/Chart\.yaml: Helm chart metadata; render the chart \(helm template\)/,
+            );
+            assert.match(
+                text.stdout,
+                /\nnotice: test\/fixtures\/check\/repo\/deploy\/overlays\/prod: neither kustomize nor kubectl is on PATH/,
+            );
+            assert.match(
+                text.stdout,
+                /\n3 resources from 2 files; violations: 1 mandatory, 0 advisory\. FAIL/,
+            );
+            assert.ok(!text.stdout.includes(".github"), "hidden directories are not inputs");
+        });
+
+        it("builds a top-level kustomization once with kustomize on PATH, and reads only the build", async () => {
+            const log = path.join(tmp, "kustomize.log");
+            const built = [
+                "apiVersion: v1",
+                "kind: Service",
+                "metadata: {name: prod-public, namespace: edge}",
+                "spec: {selector: {app: edge}}",
+                "---",
+                "apiVersion: apps/v1",
+                "kind: Deployment",
+                "metadata: {name: prod-edge-gateway, namespace: edge}",
+                "spec: {template: {metadata: {labels: {app: edge, istio: ingressgateway}}}}",
+                "---",
+                "apiVersion: networking.k8s.io/v1",
+                "kind: Ingress",
+                "metadata: {name: prod-public, namespace: edge}",
+                "spec: {ingressClassName: alb, defaultBackend: {service: {name: prod-public, port: {number: 80}}}}",
+            ].join("\n");
+            const bin = fakeKustomize("tools", `echo "$@" >> '${log}'\nprintf '%s\\n' '${built}'`);
+            const r = await checkWithPath(bin, "--format", "json", REPO);
+            assert.equal(r.code, 1, r.stderr);
+            assert.deepEqual(
+                fs
+                    .readFileSync(log, "utf8")
+                    .split("\n")
+                    .filter((l) => l),
+                [`build ${OVERLAY}`],
+            );
+            const report = JSON.parse(r.stdout) as JsonReport;
+            assert.equal(report.resources, 3, "the build's objects only: no base file read next to it");
+            assert.deepEqual(
+                mandatory(r).map((v) => v.resource),
+                [`Ingress/edge/prod-public (${OVERLAY})`],
+            );
+            assert.deepEqual(report.notices, []);
+            assert.ok(
+                !report.skipped.some((x) => x.file.includes("ingress-patch")),
+                "the build applied the patch",
+            );
+            const text = await checkWithPath(bin, REPO);
+            assert.match(text.stdout, /\n3 resources from 0 files and 1 kustomize build; /);
+        });
+
+        it("exits 2 naming the directory when the kustomize build fails", async () => {
+            const bin = fakeKustomize(
+                "failing",
+                "echo 'Error: accumulating resources: ../../base: not found' >&2\nexit 1",
+            );
+            const r = await checkWithPath(bin, REPO);
+            assert.equal(r.code, 2);
+            assert.equal(r.stdout, "");
+            assert.match(
+                r.stderr,
+                /^check: test\/fixtures\/check\/repo\/deploy\/overlays\/prod: `kustomize build` failed \(exit 1\): Error: accumulating resources/,
+            );
+        });
+
+        it("keeps strictness: a malformed manifest in a walked folder and a named Chart.yaml exit 2", async () => {
+            const dir = path.join(tmp, "strict");
+            fs.mkdirSync(dir);
+            fs.copyFileSync(`${REPO}/charts/edge-gateway/Chart.yaml`, path.join(dir, "Chart.yaml"));
+            fs.writeFileSync(
+                path.join(dir, "ingress.yaml"),
+                "apiVersion: networking.k8s.io/v1\nkind: Ingress\nspec: {}\n",
+            );
+            const walked = await check(dir);
+            assert.equal(walked.code, 2);
+            assert.match(walked.stderr, /ingress\.yaml: Ingress has no metadata\.name/);
+            const named = await check(`${REPO}/charts/edge-gateway/Chart.yaml`);
+            assert.equal(named.code, 2);
+            assert.match(named.stderr, /Chart\.yaml: Kubernetes object has no kind/);
+        });
+
+        it("exits 2 on a folder with nothing but charts, saying what was skipped", async () => {
+            const r = await check(`${REPO}/charts`);
+            assert.equal(r.code, 2);
+            assert.match(
+                r.stderr,
+                /charts: no resources found .*; skipped 4 files that are not Kubernetes objects \(test\/fixtures\/check\/repo\/charts\/edge-gateway\/Chart\.yaml: Helm chart metadata/,
+            );
         });
     });
 

@@ -57,12 +57,14 @@ export function spawnTool(script: string, args: string[]): Promise<RunResult> {
 export async function runInProcess(
     main: (argv: string[], io: CliIO) => Promise<number>,
     argv: string[],
+    env?: NodeJS.ProcessEnv,
 ): Promise<RunResult> {
     let stdout = "";
     let stderr = "";
     const io: CliIO = {
         stdout: { write: (t: string) => (stdout += t) },
         stderr: { write: (t: string) => (stderr += t) },
+        env,
     };
     const code = await main(argv, io);
     return { code, stdout, stderr };

@@ -3,14 +3,17 @@
 // another are linked exactly as if they were deployed together.
 import type { StackResource } from "../../policies/lib/types";
 import { InputError, describeValue, isObject } from "./errors";
-import { collectFiles, readText } from "./files";
+import { planInputs, readText } from "./files";
+import { kustomizeBuild } from "./kustomize";
 import { looksLikeManifest, manifestResources } from "./manifests";
-import { parseDocuments } from "./parse";
+import { parseDocuments, ParsedDocument } from "./parse";
+import { skipByDocuments, skipByName, skipByText, SkippedFile } from "./repository";
 import { isPreview, isStackExport, previewResources, stackExportResources } from "./pulumiState";
 
-export type InputKind = "manifests" | "stack export" | "preview";
+export type InputKind = "manifests" | "stack export" | "preview" | "kustomize build";
 
 export interface LoadedFile {
+    /** The file, or the kustomization directory for a build. */
     file: string;
     kind: InputKind;
     resources: number;
@@ -21,9 +24,13 @@ export interface LoadedInputs {
     /** How to name a resource in reports: `Kind/namespace/name` for manifests, else its URN. */
     labels: Map<string, string>;
     files: LoadedFile[];
+    /** Walked files that are not Kubernetes objects (charts, CI, compose, ...), and why. */
+    skipped: SkippedFile[];
+    /** What the user should know about how the inputs were read (e.g. kustomize not on PATH). */
+    notices: string[];
 }
 
-export function loadInputs(paths: string[]): LoadedInputs {
+export function loadInputs(paths: string[], env: NodeJS.ProcessEnv = process.env): LoadedInputs {
     const resources: StackResource[] = [];
     const labels = new Map<string, string>();
     const origins = new Map<string, string>();
@@ -43,8 +50,19 @@ export function loadInputs(paths: string[]): LoadedInputs {
         resources.push(resource);
     };
 
-    for (const file of collectFiles(paths)) {
-        const docs = parseDocuments(file, readText(file));
+    const plan = planInputs(paths, env);
+    const skipped = [...plan.skipped];
+    for (const { file, explicit } of plan.files) {
+        let docs: ParsedDocument[];
+        if (explicit) docs = parseDocuments(file, readText(file));
+        else {
+            const read = readWalked(file);
+            if ("reason" in read) {
+                skipped.push({ file, reason: read.reason });
+                continue;
+            }
+            docs = read.docs;
+        }
         const first = docs[0].value;
         if (docs.length === 1 && isObject(first) && (isStackExport(first) || isPreview(first))) {
             const kind: InputKind = isStackExport(first) ? "stack export" : "preview";
@@ -81,5 +99,40 @@ export function loadInputs(paths: string[]): LoadedInputs {
         list.forEach((m) => add(m.resource, m.label, m.origin, file));
         files.push({ file, kind: "manifests", resources: list.length });
     }
-    return { resources, labels, files };
+    const notices = [...plan.notices];
+    for (const dir of plan.builds) {
+        const label = `${dir} (${plan.tool!.name} build)`;
+        const out = kustomizeBuild(plan.tool!, dir, env);
+        if (out.trim() === "") {
+            notices.push(`${label}: the build holds no objects`);
+            continue;
+        }
+        // Two overlays of one base build the same objects for different environments: each build's
+        // objects are kept apart (URN and label carry the directory), and never mixed with files.
+        const list = manifestResources(label, parseDocuments(label, out), `kustomize ${dir}`);
+        list.forEach((m) => add(m.resource, `${m.label} (${dir})`, m.origin, label));
+        files.push({ file: dir, kind: "kustomize build", resources: list.length });
+    }
+    skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    return { resources, labels, files, skipped, notices };
+}
+
+/** A walked file's documents, or why it is skipped: it is not a Kubernetes object, a stack export or a preview. */
+function readWalked(file: string): { docs: ParsedDocument[] } | { reason: string } {
+    const byName = skipByName(file);
+    if (byName) return { reason: byName };
+    const text = readText(file);
+    if (text.trim() === "") return { reason: "empty file" };
+    const byText = skipByText(text);
+    if (byText) return { reason: byText };
+    let docs: ParsedDocument[];
+    try {
+        docs = parseDocuments(file, text);
+    } catch (e) {
+        // Only comments or empty documents: nothing to check, nothing wrong. Malformed text still fails.
+        if (e instanceof InputError && e.problem.startsWith("empty file")) return { reason: "empty file" };
+        throw e;
+    }
+    const byDocs = skipByDocuments(docs);
+    return byDocs ? { reason: byDocs } : { docs };
 }

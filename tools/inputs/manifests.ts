@@ -6,8 +6,8 @@ import type { StackResource } from "../../policies/lib/types";
 import { InputError, describeValue, isObject } from "./errors";
 import type { ParsedDocument } from "./parse";
 
-/** Project/stack parts of the synthetic URNs; no real stack uses them. */
-const URN_PREFIX = "urn:pulumi:offline::manifests::";
+/** Stack part of the synthetic URNs; no real stack uses it. */
+const URN_STACK = "urn:pulumi:offline::";
 
 /**
  * Kinds that have no namespace. Only used to print `Kind/name` instead of `Kind/default/name` for
@@ -43,11 +43,17 @@ export function looksLikeManifest(value: Record<string, unknown>): boolean {
 }
 
 /** Converts the documents of one manifest file; `kind: List` (and typed `*List`) items are flattened. */
-export function manifestResources(file: string, docs: ParsedDocument[]): ManifestResource[] {
+export function manifestResources(
+    file: string,
+    docs: ParsedDocument[],
+    /** The project part of the URNs: objects of different projects never collide. */
+    project = "manifests",
+): ManifestResource[] {
     const out: ManifestResource[] = [];
+    const urnPrefix = `${URN_STACK}${project}::`;
     for (const doc of docs) {
         const where = docs.length > 1 ? `document ${doc.index} (line ${doc.line})` : "";
-        collect(file, where, doc.value, out, undefined);
+        collect(file, where, doc.value, out, undefined, urnPrefix);
     }
     return out;
 }
@@ -58,6 +64,7 @@ function collect(
     value: unknown,
     out: ManifestResource[],
     listDefaults: { apiVersion?: unknown; kind?: string } | undefined,
+    urnPrefix: string,
 ): void {
     const at = (what: string) => (where ? `${where}: ${what}` : what);
     if (!isObject(value)) {
@@ -81,6 +88,7 @@ function collect(
                 item,
                 out,
                 itemKind ? { apiVersion, kind: itemKind } : undefined,
+                urnPrefix,
             ),
         );
         return;
@@ -124,7 +132,7 @@ function collect(
     const clusterScoped = CLUSTER_SCOPED.has(kind);
     const key = clusterScoped ? name : `${namespace ?? "default"}/${name}`;
     out.push({
-        resource: { urn: `${URN_PREFIX}${type}::${key}`, type, name, props: obj },
+        resource: { urn: `${urnPrefix}${type}::${key}`, type, name, props: obj },
         label: `${kind}/${key}`,
         origin: where ? `${file} ${where}` : file,
     });

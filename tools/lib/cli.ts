@@ -8,7 +8,10 @@ import { InputError } from "../inputs/errors";
 export interface CliIO {
     stdout: { write(text: string): unknown };
     stderr: { write(text: string): unknown };
-    /** The environment, read for what npm did to the arguments; absent: not run by npm. */
+    /**
+     * The environment: read for what npm did to the arguments (absent: not run by npm) and for
+     * PATH when a tool is looked up (`process.env` when absent).
+     */
     env?: Record<string, string | undefined>;
 }
 
