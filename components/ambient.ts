@@ -45,7 +45,7 @@ export function workloadNamespaceLabels(mode: DataplaneMode, waypoint?: string):
 }
 
 /** The waypoint Gateway (what `istioctl waypoint generate` writes) for the services of a namespace. */
-export function waypointGatewayObject(namespace: pulumi.Input<string>): Record<string, any> {
+export function waypointGatewayObject(namespace: pulumi.Input<string>): k8s.apiextensions.CustomResourceArgs {
     return {
         apiVersion: "gateway.networking.k8s.io/v1",
         kind: "Gateway",

@@ -84,6 +84,8 @@ export interface GatewayApiIngressArgs extends GatewayValuesInput {
     namespace: pulumi.Input<string>;
     /** HTTPS on 443 with a certificate Secret; undefined serves HTTP on 80 only (443 stays closed). */
     tls?: GatewayTls;
+    /** Without TLS: the FQDN the HTTP listener and the routes claim (default: every host). */
+    hostname?: string;
     /** Kubernetes provider of the cluster. */
     provider: k8s.Provider;
     /** What the Gateway waits for: the CRDs, istiod (its deployment controller) and the LBC webhook. */
@@ -168,11 +170,14 @@ export function gatewayParameters(
 }
 
 /** The Gateway's listeners: HTTP on 80, plus HTTPS on 443 terminating with the certificate Secret. */
-export function gatewayListeners(tls: GatewayTls | undefined): Values[] {
+export function gatewayListeners(tls: GatewayTls | undefined, hostname?: string): Values[] {
     // Routes from any namespace may attach, as any namespace may bind an Istio Gateway to the
     // gateway pods in `ingressApi: istio`.
     const allowedRoutes = { namespaces: { from: "All" } };
-    if (!tls) return [{ name: "http", port: 80, protocol: "HTTP", allowedRoutes }];
+    if (!tls)
+        return [
+            { name: "http", port: 80, protocol: "HTTP", ...(hostname ? { hostname } : {}), allowedRoutes },
+        ];
     return [
         { name: "http", port: 80, protocol: "HTTP", hostname: tls.hostname, allowedRoutes },
         {
@@ -236,7 +241,7 @@ export class GatewayApiIngress extends pulumi.ComponentResource {
                 spec: {
                     gatewayClassName: ISTIO_GATEWAY_CLASS,
                     infrastructure: { parametersRef: { group: "", kind: "ConfigMap", name: paramsName } },
-                    listeners: gatewayListeners(args.tls),
+                    listeners: gatewayListeners(args.tls, args.hostname),
                 },
             },
             // After its parameters: istiod refuses to render a Gateway whose ConfigMap is missing.
@@ -246,7 +251,7 @@ export class GatewayApiIngress extends pulumi.ComponentResource {
             name: args.gatewayName,
             namespace: args.namespace,
             sectionName: args.tls ? "https" : "http",
-            hostname: args.tls?.hostname,
+            hostname: args.tls?.hostname ?? args.hostname,
         };
         if (args.tls) {
             new k8s.apiextensions.CustomResource(

@@ -69,7 +69,7 @@ export class Mesh extends pulumi.ComponentResource {
             const waypoint = waypointOn
                 ? new k8s.apiextensions.CustomResource(
                       `${name}-sample-waypoint`,
-                      waypointGatewayObject(SAMPLE_NAMESPACE) as k8s.apiextensions.CustomResourceArgs,
+                      waypointGatewayObject(SAMPLE_NAMESPACE),
                       {
                           ...k8sOpts,
                           dependsOn: [ns, args.istiod, ...(args.dataplane ? [args.dataplane] : [])],

@@ -301,6 +301,7 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                           tls: certificates
                               ? { hostname: s.hostname, secretName: certificates.secretName }
                               : undefined,
+                          hostname: s.hostname || undefined,
                           provider: cluster.provider,
                           // istiod generates the pods: after it, the CRDs and the LBC's readiness-gate webhook.
                           dependsOn: [gatewayApiCrds!, istio.istiod, lbc.chart],

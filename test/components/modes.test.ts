@@ -13,6 +13,7 @@ import {
     GatewayApiIngressArgs,
     gatewayParameters,
     generatedServiceName,
+    httpRouteSpec,
 } from "../../components/gatewayApi";
 import {
     AMBIENT_NAMESPACE,
@@ -176,6 +177,42 @@ describe("modes: Gateway API ingress (components)", () => {
         const proxy = JSON.parse(d.template.metadata.annotations["proxy.istio.io/config"]);
         assert.deepEqual(proxy.gatewayTopology, { numTrustedProxies: 0, proxyProtocol: {} });
         assert.equal(d.template.spec.terminationGracePeriodSeconds, 135);
+    });
+
+    it("a hostname without TLS: the HTTP listener and the routes claim it; no redirect, 443 kept", async () => {
+        const rs = await recordIngress({ hostname: "app.example.com" });
+        const [http, ...rest] = query.one(rs, GW).inputs.spec.listeners;
+        assert.deepEqual(
+            [http.name, http.port, http.hostname, rest.length],
+            ["http", 80, "app.example.com", 0],
+        );
+        assert.equal(query.ofType(rs, ROUTE).length, 0);
+        assert.ok(query.one(rs, "kubernetes:core/v1:ConfigMap").inputs.data.service);
+        const parent = { name: "gw", namespace: "ns", sectionName: "http", hostname: "app.example.com" };
+        assert.deepEqual(httpRouteSpec(parent, { name: "hello", port: 80 }).hostnames, ["app.example.com"]);
+    });
+
+    it("every gateway chart value reaches the generated gateway, or is one istiod derives itself", () => {
+        // A value added to gatewayValues() must be carried in gatewayParameters() too (or listed here
+        // with the reason istiod covers it), or Gateway API mode silently loses it.
+        const carried = [
+            "autoscaling",
+            "env",
+            "podAnnotations",
+            "podDisruptionBudget",
+            "replicaCount",
+            "resources",
+            "terminationGracePeriodSeconds",
+            "topologySpreadConstraints",
+        ];
+        // labels: istiod labels the pods (gateway-name) and the spread selects by it; service: istiod
+        // builds the ClusterIP Service from the listeners, 443 kept by the service overlay.
+        const derivedByIstiod = ["labels", "service"];
+        for (const args of [dev, prod])
+            assert.deepEqual(
+                Object.keys(gatewayValues(args)).sort(),
+                [...carried, ...derivedByIstiod].sort(),
+            );
     });
 
     it("TLS seam: HTTPS listener with certificateRefs, HTTP redirected to HTTPS by an HTTPRoute filter", () => {
