@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { irsaTrustPolicy } from "./irsa";
+import { podSecurityLabels } from "./podSecurity";
 
 /** The pinned cert-manager release (chart version; the same tag names its images). */
 export const CERT_MANAGER_VERSION = "v1.21.1";
@@ -118,7 +119,7 @@ export class CertManager extends pulumi.ComponentResource {
 
         const ns = new k8s.core.v1.Namespace(
             `${name}-ns`,
-            { metadata: { name: CERT_MANAGER_NAMESPACE } },
+            { metadata: { name: CERT_MANAGER_NAMESPACE, labels: podSecurityLabels() } },
             k8sOpts,
         );
 

@@ -119,6 +119,8 @@ export function gatewayParameters(
                 metadata: { annotations: v.podAnnotations },
                 spec: {
                     terminationGracePeriodSeconds: v.terminationGracePeriodSeconds,
+                    // Pod Security restricted, as for the chart's gateway.
+                    securityContext: v.securityContext,
                     ...(v.topologySpreadConstraints?.length
                         ? {
                               // Same spread as the chart, selecting the generated pods by their own label.
@@ -131,7 +133,12 @@ export function gatewayParameters(
                           }
                         : {}),
                     containers: [
-                        { name: "istio-proxy", resources: v.resources, ...(env.length ? { env } : {}) },
+                        {
+                            name: "istio-proxy",
+                            resources: v.resources,
+                            securityContext: v.containerSecurityContext,
+                            ...(env.length ? { env } : {}),
+                        },
                     ],
                 },
             },

@@ -5,6 +5,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { computeDrainTiming } from "./config";
+import {
+    podSecurityLabels,
+    RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+    RESTRICTED_POD_SECURITY_CONTEXT,
+} from "./podSecurity";
 
 /** Helm repository of the official Istio charts. */
 export const ISTIO_CHART_REPO = "https://istio-release.storage.googleapis.com/charts";
@@ -84,6 +89,11 @@ export function istiodValues(args: Pick<IstioArgs, "istiodReplicas">): Record<st
         global: { defaultPodDisruptionBudget: { enabled: pdb !== undefined } },
         ...(pdb ? { pdb } : {}),
         meshConfig: { accessLogFile: "/dev/stdout" },
+        // Injected pods use the istio-cni agent (istioCni.ts) instead of a NET_ADMIN init container.
+        cni: { enabled: true },
+        // istiod and the gateways istiod deploys (Gateway API) run with the runtime's seccomp profile.
+        seccompProfile: { type: "RuntimeDefault" },
+        gateways: { seccompProfile: { type: "RuntimeDefault" } },
     };
 }
 
@@ -144,6 +154,19 @@ export function gatewayValues(args: GatewayValuesInput): Record<string, unknown>
         // With PPv2 the NLB's health checks carry a PROXY header too: the status port must accept it.
         env: args.proxyProtocolV2 ? { ENVOY_STATUS_PORT_ENABLE_PROXY_PROTOCOL: "true" } : {},
         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "1Gi" } },
+        // What Pod Security `restricted` requires. Setting the pod context replaces the chart's
+        // default, so its sysctl (binding 80/443 without NET_BIND_SERVICE; allowed at every level)
+        // is repeated here. Container: the chart's defaults plus seccomp.
+        securityContext: {
+            ...RESTRICTED_POD_SECURITY_CONTEXT,
+            sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }],
+        },
+        containerSecurityContext: {
+            ...RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+            readOnlyRootFilesystem: true,
+            runAsUser: 1337,
+            runAsGroup: 1337,
+        },
     };
 }
 
@@ -167,7 +190,7 @@ export class Istio extends pulumi.ComponentResource {
 
         const systemNs = new k8s.core.v1.Namespace(
             `${name}-system-ns`,
-            { metadata: { name: "istio-system" } },
+            { metadata: { name: "istio-system", labels: podSecurityLabels() } },
             k8sOpts,
         );
         const gatewayNs = new k8s.core.v1.Namespace(
@@ -177,7 +200,10 @@ export class Istio extends pulumi.ComponentResource {
                     name: args.gatewayNamespace,
                     // The LBC injects a readiness gate so a rolling update waits for the new pod to be a
                     // healthy NLB target before the old one goes away.
-                    labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" },
+                    labels: {
+                        "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
+                        ...podSecurityLabels(),
+                    },
                 },
             },
             k8sOpts,

@@ -13,6 +13,11 @@ import { ISTIO_CHART_REPO } from "./istio";
  */
 export const NODE_AGENT_NAMESPACE = "kube-system";
 
+/** Values of the `cni` chart: the ambient profile when asked, and the runtime's seccomp profile. */
+export function istioCniValues(ambient: boolean): Record<string, unknown> {
+    return { ...(ambient ? { profile: "ambient" } : {}), seccompProfile: { type: "RuntimeDefault" } };
+}
+
 /** Arguments of {@link IstioCni}. */
 export interface IstioCniArgs {
     /** Pinned Istio version: must match istiod. */
@@ -40,7 +45,7 @@ export class IstioCni extends pulumi.ComponentResource {
                 version: args.version,
                 repositoryOpts: { repo: ISTIO_CHART_REPO },
                 namespace: NODE_AGENT_NAMESPACE,
-                values: args.ambient ? { profile: "ambient" } : {},
+                values: istioCniValues(args.ambient),
             },
             { parent: this, provider: args.provider, dependsOn: [args.istiod] },
         );

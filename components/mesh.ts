@@ -5,6 +5,11 @@ import * as k8s from "@pulumi/kubernetes";
 import { GATEWAY_SELECTOR } from "./istio";
 import { DataplaneMode, waypointGatewayObject, WAYPOINT_NAME, workloadNamespaceLabels } from "./ambient";
 import { GatewayRouteParent, httpRouteSpec } from "./gatewayApi";
+import {
+    podSecurityLabels,
+    RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+    RESTRICTED_POD_SECURITY_CONTEXT,
+} from "./podSecurity";
 
 /** Arguments of {@link Mesh}. */
 export interface MeshArgs {
@@ -20,7 +25,7 @@ export interface MeshArgs {
     routeParent?: GatewayRouteParent;
     /** Data plane of the namespaces created here (default sidecar). */
     dataplaneMode?: DataplaneMode;
-    /** Ambient: ztunnel, which enrolled workloads wait for. */
+    /** The data plane workloads wait for: ztunnel (ambient) or the istio-cni agent (sidecars). */
     dataplane?: pulumi.Resource;
     /** Ambient: deploy a waypoint for the sample namespace (L7 policy for its services). */
     waypoint?: boolean;
@@ -61,7 +66,10 @@ export class Mesh extends pulumi.ComponentResource {
                 {
                     metadata: {
                         name: SAMPLE_NAMESPACE,
-                        labels: workloadNamespaceLabels(mode, waypointOn ? WAYPOINT_NAME : undefined),
+                        labels: {
+                            ...workloadNamespaceLabels(mode, waypointOn ? WAYPOINT_NAME : undefined),
+                            ...podSecurityLabels(),
+                        },
                     },
                 },
                 k8sOpts,
@@ -88,6 +96,7 @@ export class Mesh extends pulumi.ComponentResource {
                         template: {
                             metadata: { labels: appLabels },
                             spec: {
+                                securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
                                 containers: [
                                     {
                                         name: "hello",
@@ -98,11 +107,7 @@ export class Mesh extends pulumi.ComponentResource {
                                             requests: { cpu: "10m", memory: "32Mi" },
                                             limits: { memory: "64Mi" },
                                         },
-                                        securityContext: {
-                                            allowPrivilegeEscalation: false,
-                                            runAsNonRoot: true,
-                                            capabilities: { drop: ["ALL"] },
-                                        },
+                                        securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
                                     },
                                 ],
                             },

@@ -218,22 +218,20 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
             parent,
         );
 
-        // One Istio CNI node agent, whichever mode needs it (ambient always).
-        const cni = ambient
-            ? new IstioCni(
-                  `${name}-cni`,
-                  { version: s.istioVersion, ambient, provider: cluster.provider, istiod: istio.istiod },
+        // One Istio CNI node agent in every mode: ambient needs it, and it spares injected sidecar pods
+        // the NET_ADMIN init container Pod Security baseline forbids.
+        const cni = new IstioCni(
+            `${name}-cni`,
+            { version: s.istioVersion, ambient, provider: cluster.provider, istiod: istio.istiod },
+            parent,
+        );
+        const dataplane = ambient
+            ? new AmbientDataplane(
+                  `${name}-ambient`,
+                  { version: s.istioVersion, provider: cluster.provider, cni: cni.chart },
                   parent,
               )
             : undefined;
-        const dataplane =
-            ambient && cni
-                ? new AmbientDataplane(
-                      `${name}-ambient`,
-                      { version: s.istioVersion, provider: cluster.provider, cni: cni.chart },
-                      parent,
-                  )
-                : undefined;
 
         // The hostname (config/tls.ts): an alias record that follows the NLB, and a certificate that
         // cert-manager issues into the gateway namespace, where TLS ends. The NLB stays TCP pass-through.
@@ -356,7 +354,8 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                 sampleApp: s.sampleApp,
                 routeParent: gatewayApi?.routeParent,
                 dataplaneMode: s.dataplaneMode,
-                dataplane: dataplane?.ztunnel,
+                // Workloads wait for their data plane: ztunnel (ambient), or the CNI agent their sidecars need.
+                dataplane: dataplane?.ztunnel ?? cni.chart,
                 waypoint: s.ambientWaypoint,
                 hostRoute: hostGateway ? { hostname: s.hostname, gateway: hostGateway.ref } : undefined,
             },

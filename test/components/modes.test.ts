@@ -27,6 +27,7 @@ import { Mesh } from "../../components/mesh";
 import { ConfigError, needsGatewayApiCrds, readSettings } from "../../components/config";
 import { query, RecordedResource, recordProgram } from "../harness/pulumiMocks";
 import { API_CIDRS_DECISION } from "../harness/decisions";
+import { podSecurityLabels } from "../../components/podSecurity";
 
 const GW = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
 const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
@@ -197,11 +198,13 @@ describe("modes: Gateway API ingress (components)", () => {
         // with the reason istiod covers it), or Gateway API mode silently loses it.
         const carried = [
             "autoscaling",
+            "containerSecurityContext",
             "env",
             "podAnnotations",
             "podDisruptionBudget",
             "replicaCount",
             "resources",
+            "securityContext",
             "terminationGracePeriodSeconds",
             "topologySpreadConstraints",
         ];
@@ -259,7 +262,10 @@ describe("modes: ambient data plane (components)", () => {
         const [istiod, cni, ztunnel] = ["istiod", "cni-chart", "ambient-ztunnel"].map(byName);
         assert.equal(cni.inputs.chart, "cni");
         assert.equal(ztunnel.inputs.chart, "ztunnel");
-        assert.deepEqual(cni.inputs.values, { profile: "ambient" });
+        assert.deepEqual(cni.inputs.values, {
+            profile: "ambient",
+            seccompProfile: { type: "RuntimeDefault" },
+        });
         assert.equal(cni.inputs.name, "istio-cni");
         assert.equal(ztunnel.inputs.name, "ztunnel");
         for (const c of [cni, ztunnel]) {
@@ -274,7 +280,7 @@ describe("modes: ambient data plane (components)", () => {
     it("the same IstioCni component serves sidecars (no ambient profile), so a cluster gets one install", () => {
         const sidecar = rs.find((r) => r.type === CHART && r.name === "sidecar-cni-chart")!;
         assert.equal(sidecar.inputs.chart, "cni");
-        assert.deepEqual(sidecar.inputs.values, {});
+        assert.deepEqual(sidecar.inputs.values, { seccompProfile: { type: "RuntimeDefault" } });
         assert.equal(sidecar.inputs.namespace, NODE_AGENT_NAMESPACE);
     });
 
@@ -338,7 +344,10 @@ describe("modes: the sample app in each mode (Mesh component)", () => {
     it("ambient: the sample namespace is enrolled, its pods wait for ztunnel; STRICT mTLS stays", async () => {
         const rs = await recordMesh({ dataplaneMode: "ambient" });
         const ns = sampleNs(rs);
-        assert.deepEqual(ns.inputs.metadata.labels, { "istio.io/dataplane-mode": "ambient" });
+        assert.deepEqual(ns.inputs.metadata.labels, {
+            "istio.io/dataplane-mode": "ambient",
+            ...podSecurityLabels(),
+        });
         const ztunnel = rs.find((r) => r.name === "ztunnel")!;
         assert.ok(query.one(rs, "kubernetes:apps/v1:Deployment").dependencies!.includes(ztunnel.urn));
         assert.equal(query.ofType(rs, GW).length, 0, "no waypoint unless asked");
@@ -358,7 +367,10 @@ describe("modes: the sample app in each mode (Mesh component)", () => {
 
     it("sidecar (the default): injection label, no ambient label, even when a waypoint is asked for", async () => {
         const rs = await recordMesh({ waypoint: true });
-        assert.deepEqual(sampleNs(rs).inputs.metadata.labels, { "istio-injection": "enabled" });
+        assert.deepEqual(sampleNs(rs).inputs.metadata.labels, {
+            "istio-injection": "enabled",
+            ...podSecurityLabels(),
+        });
         assert.equal(query.ofType(rs, GW).length, 0);
     });
 });

@@ -15,6 +15,7 @@ import { albInFront } from "../harness/albInFront";
 import { PROD_DECISIONS } from "../harness/decisions";
 import { trafficPath } from "../../tools/plan/model";
 import { mermaid, pathLines } from "../../tools/plan/render";
+import { podSecurityLabels } from "../../components/podSecurity";
 
 const T = {
     chart: "kubernetes:helm.sh/v4:Chart",
@@ -75,13 +76,14 @@ describe("platform modes (dev stack)", function () {
             assert.deepEqual(explicit.outputs, implicit.outputs);
         });
 
-        it("install no mode piece: no CRD manifest, no Gateway API object, no cni/ztunnel, the gateway chart", () => {
+        it("install no mode piece: no CRD manifest, no Gateway API object, no ztunnel; the gateway chart and the sidecar istio-cni", () => {
             const rs = implicit.resources;
             assert.equal(query.ofType(rs, T.crds).length, 0);
             assert.equal(query.ofType(rs, T.gateway).length + query.ofType(rs, T.route).length, 0);
             assert.deepEqual(charts(rs).sort(), [
                 "aws-load-balancer-controller",
                 "base",
+                "cni",
                 "gateway",
                 "istiod",
                 "metrics-server",
@@ -101,6 +103,7 @@ describe("platform modes (dev stack)", function () {
             assert.deepEqual(charts(rs).sort(), [
                 "aws-load-balancer-controller",
                 "base",
+                "cni",
                 "istiod",
                 "metrics-server",
                 "oci://public.ecr.aws/karpenter/karpenter",
@@ -224,7 +227,10 @@ describe("platform modes (dev stack)", function () {
 
         it("the sample namespace is enrolled (no injection label) and its pods wait for ztunnel; mTLS STRICT", () => {
             const rs = ambient.resources;
-            assert.deepEqual(sampleNs(rs).inputs.metadata.labels, { "istio.io/dataplane-mode": "ambient" });
+            assert.deepEqual(sampleNs(rs).inputs.metadata.labels, {
+                "istio.io/dataplane-mode": "ambient",
+                ...podSecurityLabels(),
+            });
             assert.ok(dependsOn(query.one(rs, T.deployment), chart(rs, "ztunnel")));
             const pa = query.one(rs, "kubernetes:security.istio.io/v1:PeerAuthentication");
             assert.equal(pa.inputs.spec.mtls.mode, "STRICT");
@@ -248,6 +254,7 @@ describe("platform modes (dev stack)", function () {
                 "istio.io/dataplane-mode": "ambient",
                 "istio.io/use-waypoint": "waypoint",
                 "istio.io/ingress-use-waypoint": "true",
+                ...podSecurityLabels(),
             });
             for (const b of query.ofType(rs, T.tgb))
                 assert.equal(b.inputs.spec.serviceRef.name, "istio-ingressgateway-istio");

@@ -73,7 +73,7 @@ describe("platform (dev stack, full run; prod stack, preview)", () => {
             }
             const charts = r.filter((x) => x.type === T.chart);
             // base, istiod, gateway, LBC, metrics-server, Karpenter
-            assert.equal(charts.length, 6);
+            assert.equal(charts.length, 7);
             for (const c of charts) {
                 assert.ok(!/"type":"LoadBalancer"/.test(JSON.stringify(c.inputs.values ?? {})), c.name);
             }

@@ -53,7 +53,15 @@ describe("security (issue 8)", function () {
         });
         gov = await recordStack("dev", { overrides: { "aws:region": "us-gov-west-1" } });
         tagged = await recordStack("dev", {
-            overrides: { tags: ["team=platform", "cost-center=42"], "aws:profile": "ops" },
+            // TLS on too: cert-manager's namespace and IRSA role are the program's as well.
+            overrides: {
+                tags: ["team=platform", "cost-center=42"],
+                "aws:profile": "ops",
+                tls: "letsencrypt",
+                hostname: "app.example.com",
+                hostedZoneId: "Z0123456789ABCDEFGHIJ",
+                acmeEmail: "ops@example.com",
+            },
         });
     });
 
@@ -94,6 +102,82 @@ describe("security (issue 8)", function () {
             assert.equal(c.endpointPublicAccess, false);
             assert.equal(c.endpointPrivateAccess, true);
             assert.equal(c.publicAccessCidrs, undefined);
+        });
+    });
+
+    describe("3. pod security", () => {
+        const NS = "kubernetes:core/v1:Namespace";
+        const chartOf = (rs: RecordedResource[], name: string) =>
+            query.ofType(rs, T.chart).find((c) => c.inputs.chart === name)!;
+
+        for (const env of ["dev", "prod", "dev with tags and Let's Encrypt"] as const) {
+            it(`${env}: every namespace the program creates enforces baseline or restricted, warns and audits restricted`, () => {
+                const rs = (env === "dev" ? dev : env === "prod" ? prod : tagged).resources;
+                const namespaces = query.ofType(rs, NS);
+                assert.ok(namespaces.length >= 2);
+                if (rs === tagged.resources)
+                    assert.ok(namespaces.some((n) => n.inputs.metadata.name === "cert-manager"));
+                for (const ns of namespaces) {
+                    const labels = ns.inputs.metadata.labels ?? {};
+                    const name = ns.inputs.metadata.name;
+                    assert.ok(
+                        ["baseline", "restricted"].includes(labels["pod-security.kubernetes.io/enforce"]),
+                        `${name} enforces ${labels["pod-security.kubernetes.io/enforce"]}`,
+                    );
+                    assert.equal(labels["pod-security.kubernetes.io/warn"], "restricted", name);
+                    assert.equal(labels["pod-security.kubernetes.io/audit"], "restricted", name);
+                }
+            });
+        }
+
+        it("istio-cni (pinned with Istio) runs in kube-system, which the program does not create; istiod injects for it; injected pods wait for it", () => {
+            const rs = dev.resources;
+            const cni = chartOf(rs, "cni");
+            const istiod = chartOf(rs, "istiod");
+            assert.equal(cni.inputs.namespace, "kube-system");
+            assert.equal(cni.inputs.name, "istio-cni");
+            assert.equal(cni.inputs.version, istiod.inputs.version);
+            assert.equal(cni.inputs.repositoryOpts.repo, istiod.inputs.repositoryOpts.repo);
+            assert.deepEqual(cni.inputs.values.seccompProfile, { type: "RuntimeDefault" });
+            assert.deepEqual(istiod.inputs.values.cni, { enabled: true });
+            const sample = query.one(rs, "kubernetes:apps/v1:Deployment");
+            assert.ok(sample.dependencies!.includes(cni.urn), "no injected pod starts before the agent");
+            assert.ok(!query.ofType(rs, NS).some((n) => n.inputs.metadata.name === "kube-system"));
+        });
+
+        for (const env of ["dev", "prod"] as const) {
+            it(`${env}: the gateway chart values set non-root, no privilege escalation, seccomp RuntimeDefault, all capabilities dropped`, () => {
+                const v = chartOf((env === "dev" ? dev : prod).resources, "gateway").inputs.values;
+                assert.equal(v.securityContext.runAsNonRoot, true);
+                assert.deepEqual(v.securityContext.seccompProfile, { type: "RuntimeDefault" });
+                // Replacing the chart's pod context must keep its port sysctl (bind 80/443 as non-root).
+                assert.deepEqual(v.securityContext.sysctls, [
+                    { name: "net.ipv4.ip_unprivileged_port_start", value: "0" },
+                ]);
+                const c = v.containerSecurityContext;
+                assert.equal(c.runAsNonRoot, true);
+                assert.ok(c.runAsUser > 0);
+                assert.equal(c.allowPrivilegeEscalation, false);
+                assert.equal(c.privileged, false);
+                assert.deepEqual(c.capabilities, { drop: ["ALL"] });
+                assert.deepEqual(c.seccompProfile, { type: "RuntimeDefault" });
+                assert.equal(c.capabilities.add, undefined);
+            });
+        }
+
+        it("istiod and the sample app run with seccomp RuntimeDefault, non-root, nothing added", () => {
+            const istiod = chartOf(dev.resources, "istiod").inputs.values;
+            assert.deepEqual(istiod.seccompProfile, { type: "RuntimeDefault" });
+            assert.deepEqual(istiod.gateways.seccompProfile, { type: "RuntimeDefault" });
+            const pod = query.one(dev.resources, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec;
+            assert.deepEqual(pod.securityContext, {
+                runAsNonRoot: true,
+                seccompProfile: { type: "RuntimeDefault" },
+            });
+            for (const c of pod.containers) {
+                assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+                assert.deepEqual(c.securityContext.capabilities, { drop: ["ALL"] });
+            }
         });
     });
 
