@@ -29,6 +29,14 @@ export function generatedServiceName(gatewayName: string): string {
     return `${gatewayName}-istio`;
 }
 
+/**
+ * The service account of the pods istiod generates for a Gateway of class `istio`: the same name as
+ * its Service and Deployment (istiod 1.27 deploymentcontroller.go: one default name, `<name>-<class>`).
+ */
+export function generatedServiceAccountName(gatewayName: string): string {
+    return generatedServiceName(gatewayName);
+}
+
 /** Arguments of {@link GatewayApiCrds}. */
 export interface GatewayApiCrdsArgs {
     /** Pinned Gateway API release, `x.y.z` (the standard channel of that release is installed). */

@@ -33,13 +33,22 @@ export interface MeshArgs {
     hostRoute?: { hostname: string; gateway: pulumi.Input<string> };
 }
 
+/** Istio's root namespace (istiod's default): a policy there without a selector covers the whole mesh. */
+export const ISTIO_ROOT_NAMESPACE = "istio-system";
+
 /** Namespace of the sample app. */
 export const SAMPLE_NAMESPACE = "sample";
+/** Name of the sample app's Deployment and Service. */
+export const SAMPLE_APP = "hello";
+/** Labels of the sample app's pods (its Service and policies select them). */
+export const SAMPLE_LABELS = { app: SAMPLE_APP } as const;
 
 /** Mesh-wide STRICT mTLS and the optional sample app. */
 export class Mesh extends pulumi.ComponentResource {
     /** The mesh-wide PeerAuthentication. */
     public readonly peerAuthentication: k8s.apiextensions.CustomResource;
+    /** The sample app's namespace (undefined without the sample app): its policies wait for it. */
+    public readonly sampleNamespace?: k8s.core.v1.Namespace;
 
     constructor(name: string, args: MeshArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-eks-nlb:mesh:Mesh", name, {}, opts);
@@ -51,14 +60,14 @@ export class Mesh extends pulumi.ComponentResource {
             {
                 apiVersion: "security.istio.io/v1",
                 kind: "PeerAuthentication",
-                metadata: { name: "default", namespace: "istio-system" },
+                metadata: { name: "default", namespace: ISTIO_ROOT_NAMESPACE },
                 spec: { mtls: { mode: "STRICT" } },
             },
             { ...k8sOpts, dependsOn: [args.istiod] },
         );
 
         if (args.sampleApp) {
-            const appLabels = { app: "hello" };
+            const appLabels = SAMPLE_LABELS;
             const mode = args.dataplaneMode ?? "sidecar";
             const waypointOn = mode === "ambient" && args.waypoint === true;
             const ns = new k8s.core.v1.Namespace(
@@ -74,6 +83,7 @@ export class Mesh extends pulumi.ComponentResource {
                 },
                 k8sOpts,
             );
+            this.sampleNamespace = ns;
             const waypoint = waypointOn
                 ? new k8s.apiextensions.CustomResource(
                       `${name}-sample-waypoint`,
@@ -89,7 +99,7 @@ export class Mesh extends pulumi.ComponentResource {
             const deployment = new k8s.apps.v1.Deployment(
                 `${name}-sample-deployment`,
                 {
-                    metadata: { name: "hello", namespace: SAMPLE_NAMESPACE, labels: appLabels },
+                    metadata: { name: SAMPLE_APP, namespace: SAMPLE_NAMESPACE, labels: appLabels },
                     spec: {
                         replicas: 2,
                         selector: { matchLabels: appLabels },
@@ -127,7 +137,7 @@ export class Mesh extends pulumi.ComponentResource {
             new k8s.core.v1.Service(
                 `${name}-sample-service`,
                 {
-                    metadata: { name: "hello", namespace: SAMPLE_NAMESPACE, labels: appLabels },
+                    metadata: { name: SAMPLE_APP, namespace: SAMPLE_NAMESPACE, labels: appLabels },
                     spec: {
                         type: "ClusterIP",
                         selector: appLabels,
@@ -143,7 +153,7 @@ export class Mesh extends pulumi.ComponentResource {
                         apiVersion: "gateway.networking.k8s.io/v1",
                         kind: "HTTPRoute",
                         metadata: { name: "hello", namespace: SAMPLE_NAMESPACE },
-                        spec: httpRouteSpec(args.routeParent, { name: "hello", port: 80 }),
+                        spec: httpRouteSpec(args.routeParent, { name: SAMPLE_APP, port: 80 }),
                     },
                     { ...k8sOpts, dependsOn: [ns, args.gateway, deployment] },
                 );
@@ -181,7 +191,7 @@ export class Mesh extends pulumi.ComponentResource {
                                     route: [
                                         {
                                             destination: {
-                                                host: `hello.${SAMPLE_NAMESPACE}.svc.cluster.local`,
+                                                host: `${SAMPLE_APP}.${SAMPLE_NAMESPACE}.svc.cluster.local`,
                                                 port: { number: 80 },
                                             },
                                         },

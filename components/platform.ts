@@ -1,5 +1,5 @@
-// The top-level component: network -> (EKS | NLB in parallel) -> LBC -> Istio -> hostname (DNS,
-// certificate) -> ingress -> bindings -> mesh.
+// The top-level component: network (+ flow logs) -> (EKS | NLB in parallel) -> LBC -> Istio ->
+// hostname (DNS, certificate) -> ingress -> bindings -> mesh -> mesh authorization.
 // The NLB depends on the network only; the cluster-side pieces join it at the TargetGroupBindings.
 // The modes add steps: Gateway API CRDs before istiod, the ambient data plane after it, and a
 // Gateway API Gateway instead of the gateway chart; the NLB path stays the same.
@@ -14,6 +14,8 @@ import { LoadBalancerController } from "./loadBalancerController";
 import { Istio } from "./istio";
 import { TargetBinding } from "./targetBinding";
 import { Mesh } from "./mesh";
+import { MeshAuthorization } from "./meshAuthorization";
+import { FlowLogs } from "./flowLogs";
 import { GatewayApiCrds, GatewayApiIngress } from "./gatewayApi";
 import { AmbientDataplane, ambientIstiodValues } from "./ambient";
 import { IstioCni } from "./istioCni";
@@ -87,6 +89,21 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
             },
             parent,
         );
+
+        // The network record the L4 NLB does not keep: every flow of the VPC, new or adopted.
+        if (s.flowLogs) {
+            new FlowLogs(
+                `${name}-flow-logs`,
+                {
+                    vpcId: network.vpcId,
+                    clusterName: s.clusterName,
+                    region: s.region,
+                    retentionDays: s.flowLogRetentionDays,
+                    tags,
+                },
+                parent,
+            );
+        }
 
         const nlb = new Nlb(
             `${name}-nlb`,
@@ -345,7 +362,7 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
             parent,
         );
 
-        new Mesh(
+        const mesh = new Mesh(
             `${name}-mesh`,
             {
                 provider: cluster.provider,
@@ -361,6 +378,27 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
             },
             parent,
         );
+
+        // Zero trust: nothing in the mesh is reachable unless allowed; the program allows its own paths.
+        if (s.meshDefaultDeny) {
+            new MeshAuthorization(
+                `${name}-mesh-authz`,
+                {
+                    provider: cluster.provider,
+                    ingressApi: s.ingressApi,
+                    gatewayNamespace: s.gatewayNamespace,
+                    gatewayName: s.gatewayName,
+                    sampleApp: s.sampleApp,
+                    waypoint: s.ambientWaypoint,
+                    dependsOn: [
+                        istio.istiod,
+                        gateway.resource,
+                        ...(mesh.sampleNamespace ? [mesh.sampleNamespace] : []),
+                    ],
+                },
+                parent,
+            );
+        }
 
         this.kubeconfig = cluster.kubeconfig;
         this.clusterName = cluster.clusterName;

@@ -1,7 +1,14 @@
 // Cluster concern: the EKS control plane (name, version, API endpoint, logs, encryption) and the
 // managed node group's size and instance types.
 import { ConfigConcern } from "./schema";
-import { PROJECT, configError, validateCidrList, validateIntRange, validateOneOf } from "./validate";
+import {
+    PROJECT,
+    configError,
+    validateCidrList,
+    validateIntRange,
+    validateLogRetentionDays,
+    validateOneOf,
+} from "./validate";
 
 /** EKS control-plane log types. */
 export const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -34,22 +41,6 @@ export interface ClusterSettings {
     clusterLogRetentionDays: number;
     /** IAM principal ARNs given cluster-admin through access entries. */
     clusterAdmins: string[];
-}
-
-/** The retention periods CloudWatch Logs accepts, in days. */
-export const LOG_RETENTION_DAYS = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
-
-/** Throws unless `days` is a retention CloudWatch Logs accepts (never-expire is not offered: logs must not grow forever). */
-export function validateLogRetentionDays(days: number): void {
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
-        throw configError(
-            "clusterLogRetentionDays",
-            days,
-            `must be a CloudWatch Logs retention in days: one of ${LOG_RETENTION_DAYS.join("|")}`,
-        );
-    }
 }
 
 /**
@@ -168,7 +159,7 @@ export const clusterConfig: ConfigConcern<ClusterSettings> = {
             raw.endpointPublicAccessCidrs,
         );
         for (const t of raw.clusterLogTypes) validateOneOf("clusterLogTypes", t, CLUSTER_LOG_TYPES);
-        validateLogRetentionDays(raw.clusterLogRetentionDays);
+        validateLogRetentionDays("clusterLogRetentionDays", raw.clusterLogRetentionDays);
         validateClusterAdmins(raw.clusterAdmins);
         return {
             clusterName,

@@ -1,6 +1,7 @@
-// Network concern: a new VPC (CIDR, AZs, NAT layout) or an existing one (VPC and subnet ids).
+// Network concern: a new VPC (CIDR, AZs, NAT layout) or an existing one (VPC and subnet ids), and
+// the VPC flow logs that record its traffic either way.
 import { ConfigConcern } from "./schema";
-import { configError, ipToInt, validateCidr, validateOneOf } from "./validate";
+import { configError, ipToInt, validateCidr, validateLogRetentionDays, validateOneOf } from "./validate";
 
 /** NAT gateway layouts of a new VPC. */
 export const NAT_MODES = ["single", "perAz"] as const;
@@ -19,6 +20,10 @@ export interface NetworkSettings {
     azCount: number;
     /** NAT layout of a new VPC. */
     natGateways: (typeof NAT_MODES)[number];
+    /** VPC flow logs (all traffic) to CloudWatch Logs. */
+    flowLogs: boolean;
+    /** Retention of the flow log group, days. */
+    flowLogRetentionDays: number;
 }
 
 /** At least 2 AZs (an NLB and HA need two), at most 6 (the subnet layout's limit). */
@@ -85,9 +90,19 @@ export function subnetCidrs(vpcCidr: string, azCount: number): { public: string[
 
 /** The network keys. */
 export const networkConfig: ConfigConcern<NetworkSettings> = {
-    keys: ["vpcId", "publicSubnetIds", "privateSubnetIds", "vpcCidr", "azCount", "natGateways"],
+    keys: [
+        "vpcId",
+        "publicSubnetIds",
+        "privateSubnetIds",
+        "vpcCidr",
+        "azCount",
+        "natGateways",
+        "flowLogs",
+        "flowLogRetentionDays",
+    ],
     read(raw) {
         validateAzCount(raw.azCount);
+        validateLogRetentionDays("flowLogRetentionDays", raw.flowLogRetentionDays);
         validateExistingVpc(raw.vpcId, raw.publicSubnetIds, raw.privateSubnetIds, raw.azCount);
         validateVpcCidr(raw.vpcCidr);
         return {
@@ -97,6 +112,8 @@ export const networkConfig: ConfigConcern<NetworkSettings> = {
             vpcCidr: raw.vpcCidr,
             azCount: raw.azCount,
             natGateways: validateOneOf("natGateways", raw.natGateways, NAT_MODES),
+            flowLogs: raw.flowLogs,
+            flowLogRetentionDays: raw.flowLogRetentionDays,
         };
     },
 };

@@ -70,6 +70,25 @@ export function validateIntRange(key: string, value: number, min: number, max: n
     }
 }
 
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/**
+ * Throws unless `days` is a retention CloudWatch Logs accepts, for any log group key (never-expire is
+ * not offered: logs must not grow forever).
+ */
+export function validateLogRetentionDays(key: string, days: number): void {
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
+        throw configError(
+            key,
+            days,
+            `must be a CloudWatch Logs retention in days: one of ${LOG_RETENTION_DAYS.join("|")}`,
+        );
+    }
+}
+
 /** Throws unless value is one of `allowed`. */
 export function validateOneOf<T extends string>(key: string, value: string, allowed: readonly T[]): T {
     if (!(allowed as readonly string[]).includes(value)) {

@@ -269,7 +269,7 @@ describe("day 2 (dev stack, full run; prod stack, preview)", () => {
     ] as const) {
         it(`${env}: the control-plane log group exists before the cluster, with ${days} days' retention (finding 8)`, () => {
             const rs = (env === "dev" ? dev : prod).resources;
-            const group = query.one(rs, "aws:cloudwatch/logGroup:LogGroup");
+            const group = query.one(rs, "aws:cloudwatch/logGroup:LogGroup", "-cluster-logs");
             assert.equal(group.inputs.name, `/aws/eks/istio-eks-nlb-${env}/cluster`);
             assert.equal(group.inputs.retentionInDays, days);
             assert.ok(query.one(rs, "eks:index:Cluster").dependencies!.includes(group.urn));

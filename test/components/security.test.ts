@@ -1,6 +1,7 @@
 // Security hardening (issue 8), as recorded from index.ts: the Kubernetes API is never open to the
-// world unless a stack says so, the LB controller can only bind targets, ARNs follow the partition,
-// and the VPC CNI runs on its own role instead of the node's.
+// world unless a stack says so, the VPC's flows are recorded, the mesh denies by default, the LB
+// controller can only bind targets, ARNs follow the partition, and the VPC CNI runs on its own role
+// instead of the node's.
 import { strict as assert } from "assert";
 import * as path from "path";
 import {
@@ -14,6 +15,9 @@ import {
     RecordResult,
 } from "../harness/pulumiMocks";
 import { ConfigError } from "../../components/config";
+import { MOCK_ACCOUNT } from "../../tools/mocks/pulumiMocks";
+import { AUTHORIZATION_POLICY } from "../harness/crdSchemas";
+import { validateCustomObject } from "../harness/crdSchema";
 import { awsConfigArgs, awsProviderArgs } from "../../components/awsProvider";
 import { API_CIDRS_DECISION, PROD_DECISIONS } from "../harness/decisions";
 import { readConfig } from "../harness/readConfig";
@@ -25,6 +29,12 @@ const T = {
     attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     addon: "aws:eks/addon:Addon",
     chart: "kubernetes:helm.sh/v4:Chart",
+    flowLog: "aws:ec2/flowLog:FlowLog",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    vpc: "aws:ec2/vpc:Vpc",
+    authz: "kubernetes:security.istio.io/v1:AuthorizationPolicy",
+    peerAuthn: "kubernetes:security.istio.io/v1:PeerAuthentication",
 };
 
 const lbcChart = (rs: RecordedResource[]) =>
@@ -51,7 +61,8 @@ describe("security (issue 8)", function () {
             preview: true,
             overrides: PROD_DECISIONS,
         });
-        gov = await recordStack("dev", { overrides: { "aws:region": "us-gov-west-1" } });
+        // Flow logs on: their trust and delivery policies carry ARNs too.
+        gov = await recordStack("dev", { overrides: { "aws:region": "us-gov-west-1", flowLogs: true } });
         tagged = await recordStack("dev", {
             // TLS on too: cert-manager's namespace and IRSA role are the program's as well.
             overrides: {
@@ -102,6 +113,100 @@ describe("security (issue 8)", function () {
             assert.equal(c.endpointPublicAccess, false);
             assert.equal(c.endpointPrivateAccess, true);
             assert.equal(c.publicAccessCidrs, undefined);
+        });
+    });
+
+    describe("2. VPC flow logs", () => {
+        /** The flow log of a recording with the log group, role and delivery policy it names. */
+        const flowLogPieces = (rs: RecordedResource[]) => {
+            const flowLog = query.one(rs, T.flowLog);
+            const group = query
+                .ofType(rs, T.logGroup)
+                .find((g) => g.outputs.arn === flowLog.inputs.logDestination)!;
+            const role = query.ofType(rs, T.role).find((r) => r.outputs.arn === flowLog.inputs.iamRoleArn)!;
+            const delivery = query.ofType(rs, T.rolePolicy).find((p) => p.inputs.role === role.id)!;
+            assert.ok(group && role && delivery, "log group, role and delivery policy are the program's");
+            return { flowLog, group, role, delivery };
+        };
+
+        it("prod records ALL traffic of its VPC into a log group kept 90 days, through the platform's AWS provider", () => {
+            const rs = prod.resources;
+            const { flowLog, group, role, delivery } = flowLogPieces(rs);
+            assert.equal(flowLog.inputs.trafficType, "ALL");
+            assert.equal(flowLog.inputs.logDestinationType, "cloud-watch-logs");
+            assert.equal(flowLog.inputs.vpcId, query.one(rs, T.vpc).id);
+            assert.equal(group.inputs.name, "/aws/vpc-flow-logs/istio-eks-nlb-prod");
+            assert.equal(group.inputs.retentionInDays, 90);
+            assert.ok(
+                flowLog.dependencies!.includes(delivery.urn),
+                "the role may write before the first delivery",
+            );
+            const provider = query.one(rs, "pulumi:providers:aws");
+            for (const r of [flowLog, group, role, delivery])
+                assert.equal(r.provider, `${provider.urn}::${provider.id}`, r.type);
+        });
+
+        it("the delivery role is trusted by the flow-logs service only, for this account's flow logs only", () => {
+            const trust = JSON.parse(flowLogPieces(prod.resources).role.inputs.assumeRolePolicy);
+            assert.deepEqual(trust.Statement, [
+                {
+                    Effect: "Allow",
+                    Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                    Condition: {
+                        StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT },
+                        ArnLike: { "aws:SourceArn": `arn:aws:ec2:us-west-2:${MOCK_ACCOUNT}:vpc-flow-log/*` },
+                    },
+                },
+            ]);
+        });
+
+        it("the delivery role writes to its one log group: no CreateLogGroup, no wildcard resource", () => {
+            const { group, delivery } = flowLogPieces(prod.resources);
+            const arn = group.outputs.arn;
+            assert.equal(
+                arn,
+                `arn:aws:logs:us-west-2:${MOCK_ACCOUNT}:log-group:/aws/vpc-flow-logs/istio-eks-nlb-prod`,
+            );
+            const policy = JSON.parse(delivery.inputs.policy);
+            assert.deepEqual(policy.Statement, [
+                {
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    Resource: [arn, `${arn}:*`],
+                },
+                {
+                    Effect: "Allow",
+                    Action: ["logs:DescribeLogGroups"],
+                    Resource: `arn:aws:logs:us-west-2:${MOCK_ACCOUNT}:log-group:*`,
+                },
+            ]);
+        });
+
+        it("on by default (Pulumi.yaml) and in prod; dev turns them off in its stack file", () => {
+            const defaults = readConfig({});
+            assert.equal(defaults.flowLogs, true);
+            assert.equal(defaults.flowLogRetentionDays, 30);
+            assert.equal(query.ofType(dev.resources, T.flowLog).length, 0);
+            assert.equal(query.ofType(dev.resources, T.logGroup).length, 1, "only the control-plane group");
+            assert.equal(query.ofType(prod.resources, T.flowLog).length, 1);
+        });
+
+        it("an adopted VPC gets its flow log too, on the VPC id given", async () => {
+            const run = await recordStack("dev", {
+                overrides: {
+                    flowLogs: true,
+                    flowLogRetentionDays: 14,
+                    vpcId: "vpc-0abc123",
+                    publicSubnetIds: ["subnet-01", "subnet-02"],
+                    privateSubnetIds: ["subnet-03", "subnet-04"],
+                },
+            });
+            assert.equal(query.ofType(run.resources, T.vpc).length, 0, "the VPC is not created");
+            const { flowLog, group } = flowLogPieces(run.resources);
+            assert.equal(flowLog.inputs.vpcId, "vpc-0abc123");
+            assert.equal(flowLog.inputs.trafficType, "ALL");
+            assert.equal(group.inputs.retentionInDays, 14);
         });
     });
 
@@ -178,6 +283,196 @@ describe("security (issue 8)", function () {
                 assert.equal(c.securityContext.allowPrivilegeEscalation, false);
                 assert.deepEqual(c.securityContext.capabilities, { drop: ["ALL"] });
             }
+        });
+    });
+
+    describe("4. the mesh denies by default; the program allows its own paths", () => {
+        /**
+         * The attributes ztunnel cannot see (istiod 1.27 ambient/authorization.go, httpSources and
+         * httpOperations): an ALLOW rule carrying one of them is dropped for ztunnel, so it denies.
+         */
+        const HTTP_SOURCE = [
+            "requestPrincipals",
+            "notRequestPrincipals",
+            "remoteIpBlocks",
+            "notRemoteIpBlocks",
+        ];
+        const HTTP_OPERATION = ["hosts", "notHosts", "methods", "notMethods", "paths", "notPaths"];
+        const policies = (rs: RecordedResource[]) => query.ofType(rs, T.authz);
+        const byName = (rs: RecordedResource[], name: string) => {
+            const found = policies(rs).filter((p) => p.inputs.metadata.name === name);
+            assert.equal(found.length, 1, `one ${name} policy`);
+            return found[0];
+        };
+        const principalsOf = (p: RecordedResource) =>
+            p.inputs.spec.rules.flatMap((r: any) =>
+                (r.from ?? []).flatMap((f: any) => f.source.principals ?? []),
+            );
+
+        const MODES = [
+            { mode: "istio API, sidecars", overrides: {}, sa: "istio-ingressgateway" },
+            {
+                mode: "Gateway API, sidecars",
+                overrides: { ingressApi: "gatewayApi" },
+                sa: "istio-ingressgateway-istio",
+            },
+            {
+                mode: "istio API, ambient",
+                overrides: { dataplaneMode: "ambient" },
+                sa: "istio-ingressgateway",
+            },
+            {
+                mode: "Gateway API, ambient",
+                overrides: { ingressApi: "gatewayApi", dataplaneMode: "ambient" },
+                sa: "istio-ingressgateway-istio",
+            },
+        ] as const;
+        const runs: Record<string, RecordResult<Record<string, unknown>>> = {};
+        let waypoint: RecordResult<Record<string, unknown>>;
+        before(async () => {
+            for (const m of MODES)
+                runs[m.mode] =
+                    Object.keys(m.overrides).length === 0
+                        ? dev
+                        : await recordStack("dev", { overrides: m.overrides });
+            waypoint = await recordStack("dev", {
+                overrides: { dataplaneMode: "ambient", ambientWaypoint: true },
+            });
+        });
+
+        for (const m of MODES) {
+            it(`${m.mode}: allow-nothing in istio-system; the gateway admits anyone on 80/443; the sample admits the gateway's principal only`, () => {
+                const rs = runs[m.mode].resources;
+                const root = policies(rs).filter((p) => p.inputs.metadata.namespace === "istio-system");
+                assert.equal(root.length, 1);
+                assert.equal(root[0].inputs.metadata.name, "allow-nothing");
+                assert.deepEqual(root[0].inputs.spec, {});
+
+                const gw = byName(rs, "allow-nlb-ingress");
+                assert.equal(gw.inputs.metadata.namespace, "istio-ingress");
+                assert.equal(gw.inputs.spec.action, "ALLOW");
+                assert.deepEqual(gw.inputs.spec.rules, [{ to: [{ operation: { ports: ["80", "443"] } }] }]);
+                if (m.mode.startsWith("Gateway API")) {
+                    assert.deepEqual(gw.inputs.spec.targetRefs, [
+                        { group: "gateway.networking.k8s.io", kind: "Gateway", name: "istio-ingressgateway" },
+                    ]);
+                    assert.equal(gw.inputs.spec.selector, undefined);
+                    // The principal's service account is the generated Service's (and Deployment's) name.
+                    assert.equal(runs[m.mode].outputs.gatewayServiceName, m.sa);
+                } else {
+                    assert.deepEqual(gw.inputs.spec.selector, { matchLabels: { istio: "ingressgateway" } });
+                    const chart = query.ofType(rs, T.chart).find((c) => c.inputs.chart === "gateway")!;
+                    assert.equal(chart.inputs.name, m.sa, "the chart's service account is its release name");
+                    assert.equal(chart.inputs.values.labels.istio, "ingressgateway");
+                }
+
+                const sample = byName(rs, "hello-allow-gateway");
+                assert.equal(sample.inputs.metadata.namespace, "sample");
+                assert.deepEqual(sample.inputs.spec, {
+                    selector: { matchLabels: { app: "hello" } },
+                    action: "ALLOW",
+                    rules: [
+                        { from: [{ source: { principals: [`cluster.local/ns/istio-ingress/sa/${m.sa}`] } }] },
+                    ],
+                });
+                assert.equal(policies(rs).length, 3);
+            });
+        }
+
+        it("ambient with a waypoint: the sample admits its waypoint only, the waypoint admits the gateway only for the sample's Service", () => {
+            const rs = waypoint.resources;
+            assert.deepEqual(principalsOf(byName(rs, "hello-allow-waypoint")), [
+                "cluster.local/ns/sample/sa/waypoint",
+            ]);
+            assert.deepEqual(byName(rs, "hello-allow-waypoint").inputs.spec.selector, {
+                matchLabels: { app: "hello" },
+            });
+            const atWaypoint = byName(rs, "hello-waypoint-allow-gateway");
+            assert.deepEqual(atWaypoint.inputs.spec.targetRefs, [
+                { group: "", kind: "Service", name: "hello" },
+            ]);
+            assert.deepEqual(principalsOf(atWaypoint), [
+                "cluster.local/ns/istio-ingress/sa/istio-ingressgateway",
+            ]);
+            // The waypoint's service account is the waypoint Gateway's name (no class suffix).
+            const wp = query
+                .ofType(rs, "kubernetes:gateway.networking.k8s.io/v1:Gateway")
+                .find((g) => g.inputs.spec.gatewayClassName === "istio-waypoint")!;
+            assert.equal(wp.inputs.metadata.name, "waypoint");
+            assert.equal(
+                policies(rs).filter((p) => p.inputs.metadata.name === "hello-allow-gateway").length,
+                0,
+            );
+            assert.equal(policies(rs).length, 4);
+        });
+
+        it("every policy is valid against the AuthorizationPolicy CRD, and the ones ztunnel enforces use L4 attributes only", () => {
+            for (const run of [...Object.values(runs), waypoint]) {
+                assert.ok(policies(run.resources).length >= 3, "the policies are recorded");
+                for (const p of policies(run.resources)) {
+                    const { apiVersion, kind, metadata, spec } = p.inputs;
+                    assert.deepEqual(
+                        validateCustomObject(AUTHORIZATION_POLICY, { apiVersion, kind, metadata, spec }),
+                        [],
+                        p.name,
+                    );
+                    assert.equal(spec.action ?? "ALLOW", "ALLOW", p.name);
+                    for (const rule of spec.rules ?? []) {
+                        assert.deepEqual(
+                            Object.keys(rule).filter((k) => !["from", "to"].includes(k)),
+                            [],
+                            `${p.name}: no when`,
+                        );
+                        for (const f of rule.from ?? [])
+                            for (const k of Object.keys(f.source))
+                                assert.ok(!HTTP_SOURCE.includes(k), `${p.name}: source.${k}`);
+                        for (const t of rule.to ?? [])
+                            for (const k of Object.keys(t.operation))
+                                assert.ok(!HTTP_OPERATION.includes(k), `${p.name}: operation.${k}`);
+                    }
+                }
+            }
+        });
+
+        it("the policies come after istiod (CRDs, validation webhook) and their namespaces; allow-nothing comes after every ALLOW", () => {
+            for (const run of [dev, waypoint, runs["Gateway API, sidecars"]]) {
+                const rs = run.resources;
+                const istiod = query.ofType(rs, T.chart).find((c) => c.inputs.chart === "istiod")!;
+                const sampleNs = query
+                    .ofType(rs, "kubernetes:core/v1:Namespace")
+                    .find((n) => n.inputs.metadata.name === "sample")!;
+                const allows = policies(rs).filter((p) => p.inputs.metadata.name !== "allow-nothing");
+                for (const p of allows) {
+                    assert.ok(p.dependencies!.includes(istiod.urn), `${p.name} after istiod`);
+                    if (p.inputs.metadata.namespace === "sample")
+                        assert.ok(p.dependencies!.includes(sampleNs.urn), `${p.name} after its namespace`);
+                }
+                const nothing = byName(rs, "allow-nothing");
+                assert.ok(nothing.dependencies!.includes(istiod.urn));
+                for (const p of allows)
+                    assert.ok(nothing.dependencies!.includes(p.urn), `allow-nothing after ${p.name}`);
+            }
+        });
+
+        it("prod (no sample app): allow-nothing and the gateway's ALLOW only; mTLS stays STRICT in every mode", () => {
+            assert.deepEqual(
+                policies(prod.resources)
+                    .map((p) => p.inputs.metadata.name)
+                    .sort(),
+                ["allow-nlb-ingress", "allow-nothing"],
+            );
+            for (const run of [prod, waypoint, ...Object.values(runs)])
+                assert.deepEqual(query.one(run.resources, T.peerAuthn).inputs.spec, {
+                    mtls: { mode: "STRICT" },
+                });
+        });
+
+        it("on by default and in both stack files; meshDefaultDeny false creates no policy", async () => {
+            assert.equal(readConfig({}).meshDefaultDeny, true);
+            assert.equal(readConfig({ meshDefaultDeny: false }).meshDefaultDeny, false);
+            const off = await recordStack("dev", { overrides: { meshDefaultDeny: false } });
+            assert.equal(policies(off.resources).length, 0);
+            assert.deepEqual(query.one(off.resources, T.peerAuthn).inputs.spec, { mtls: { mode: "STRICT" } });
         });
     });
 
@@ -402,6 +697,26 @@ describe("security (issue 8)", function () {
                 "a non-boolean",
                 { endpointPublicAccess: "yes" },
                 'Invalid config "istio-eks-nlb:endpointPublicAccess": "yes" must be true or false',
+            ],
+            [
+                "a non-boolean flowLogs",
+                { flowLogs: "on" },
+                'Invalid config "istio-eks-nlb:flowLogs": "on" must be true or false',
+            ],
+            [
+                "a flow log retention CloudWatch does not offer",
+                { flowLogRetentionDays: 45 },
+                'Invalid config "istio-eks-nlb:flowLogRetentionDays": 45 must be a CloudWatch Logs retention in days: one of 1|3|5|7|14|30|60|90|120|150|180|365|400|545|731|1096|1827|2192|2557|2922|3288|3653',
+            ],
+            [
+                "a never-expiring flow log retention",
+                { flowLogRetentionDays: 0 },
+                'Invalid config "istio-eks-nlb:flowLogRetentionDays": 0 must be a CloudWatch Logs retention in days: one of 1|3|5|7|14|30|60|90|120|150|180|365|400|545|731|1096|1827|2192|2557|2922|3288|3653',
+            ],
+            [
+                "a non-boolean meshDefaultDeny",
+                { meshDefaultDeny: "strict" },
+                'Invalid config "istio-eks-nlb:meshDefaultDeny": "strict" must be true or false',
             ],
         ];
         for (const [what, values, message] of cases) {

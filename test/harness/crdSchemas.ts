@@ -217,3 +217,149 @@ export const ISTIO_GATEWAY: CrdSchema = {
         },
     },
 };
+
+/** A policy target reference (istio/api type/v1beta1 PolicyTargetReference, as the CRD declares it). */
+const policyTargetRef: SchemaNode = {
+    type: "object",
+    required: ["kind", "name"],
+    properties: {
+        group: {
+            type: "string",
+            pattern: "^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+        },
+        kind: { type: "string", pattern: "^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$" },
+        name: str,
+        namespace: {
+            type: "string",
+            rules: [
+                { message: "cross namespace referencing is not currently supported", check: (n) => n === "" },
+            ],
+        },
+    },
+};
+
+/** istio/istio 1.27.3, manifests/charts/base/files/crd-all.gen.yaml, authorizationpolicies.security.istio.io v1. */
+export const AUTHORIZATION_POLICY: CrdSchema = {
+    apiVersion: "security.istio.io/v1",
+    kind: "AuthorizationPolicy",
+    scope: "Namespaced",
+    source: "istio/istio 1.27.3 crd-all.gen.yaml (authorizationpolicies.security.istio.io)",
+    spec: {
+        type: "object",
+        properties: {
+            selector: {
+                type: "object",
+                properties: {
+                    matchLabels: {
+                        type: "object",
+                        additionalProperties: str,
+                        rules: [
+                            {
+                                // x-kubernetes-validations of selector.matchLabels and its values.
+                                message:
+                                    "wildcard not allowed in label key or value match; keys must not be empty",
+                                check: (m) =>
+                                    Object.entries(m).every(
+                                        ([k, v]) => k !== "" && !k.includes("*") && !String(v).includes("*"),
+                                    ),
+                            },
+                        ],
+                    },
+                },
+            },
+            targetRef: policyTargetRef,
+            targetRefs: { type: "array", items: policyTargetRef },
+            action: { type: "string", enum: ["ALLOW", "DENY", "AUDIT", "CUSTOM"] },
+            provider: { type: "object", properties: { name: str } },
+            rules: {
+                type: "array",
+                items: {
+                    type: "object",
+                    properties: {
+                        from: {
+                            type: "array",
+                            items: {
+                                type: "object",
+                                properties: {
+                                    source: {
+                                        type: "object",
+                                        properties: Object.fromEntries(
+                                            [
+                                                "principals",
+                                                "notPrincipals",
+                                                "requestPrincipals",
+                                                "notRequestPrincipals",
+                                                "namespaces",
+                                                "notNamespaces",
+                                                "serviceAccounts",
+                                                "notServiceAccounts",
+                                                "ipBlocks",
+                                                "notIpBlocks",
+                                                "remoteIpBlocks",
+                                                "notRemoteIpBlocks",
+                                            ].map((k) => [k, strList]),
+                                        ),
+                                        rules: [
+                                            {
+                                                // x-kubernetes-validations of rules[].from[].source.
+                                                message:
+                                                    "Cannot set serviceAccounts with namespaces or principals",
+                                                check: (s) =>
+                                                    !(s.serviceAccounts || s.notServiceAccounts) ||
+                                                    !(
+                                                        s.principals ||
+                                                        s.notPrincipals ||
+                                                        s.namespaces ||
+                                                        s.notNamespaces
+                                                    ),
+                                            },
+                                        ],
+                                    },
+                                },
+                            },
+                        },
+                        to: {
+                            type: "array",
+                            items: {
+                                type: "object",
+                                properties: {
+                                    operation: {
+                                        type: "object",
+                                        properties: Object.fromEntries(
+                                            [
+                                                "hosts",
+                                                "notHosts",
+                                                "ports",
+                                                "notPorts",
+                                                "methods",
+                                                "notMethods",
+                                                "paths",
+                                                "notPaths",
+                                            ].map((k) => [k, strList]),
+                                        ),
+                                    },
+                                },
+                            },
+                        },
+                        when: {
+                            type: "array",
+                            items: {
+                                type: "object",
+                                required: ["key"],
+                                properties: { key: str, values: strList, notValues: strList },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+        rules: [
+            {
+                // x-kubernetes-validations of spec.
+                message: "only one of targetRefs or selector can be set",
+                check: (s) =>
+                    [s.selector, s.targetRef, s.targetRefs].filter((x) => x !== undefined).length <= 1,
+            },
+        ],
+    },
+};

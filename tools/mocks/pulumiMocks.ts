@@ -272,6 +272,12 @@ function mockState(
                 id: slug(name),
                 state: { ...inputs, name: slug(name), arn: arn("events", `rule/${slug(name)}`) },
             };
+        case "aws:cloudwatch/logGroup:LogGroup":
+            // The provider drops the API's trailing `:*` from log group ARNs.
+            return {
+                id: inputs.name ?? slug(name),
+                state: { ...inputs, arn: arn("logs", `log-group:${inputs.name ?? slug(name)}`) },
+            };
         case "aws:kms/key:Key":
             return {
                 id: "mock-key-id",
