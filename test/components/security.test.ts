@@ -329,6 +329,7 @@ describe("security (issue 8)", function () {
         ] as const;
         const runs: Record<string, RecordResult<Record<string, unknown>>> = {};
         let waypoint: RecordResult<Record<string, unknown>>;
+        let gatewayApiWaypoint: RecordResult<Record<string, unknown>>;
         before(async () => {
             for (const m of MODES)
                 runs[m.mode] =
@@ -337,6 +338,9 @@ describe("security (issue 8)", function () {
                         : await recordStack("dev", { overrides: m.overrides });
             waypoint = await recordStack("dev", {
                 overrides: { dataplaneMode: "ambient", ambientWaypoint: true },
+            });
+            gatewayApiWaypoint = await recordStack("dev", {
+                overrides: { ingressApi: "gatewayApi", dataplaneMode: "ambient", ambientWaypoint: true },
             });
         });
 
@@ -404,10 +408,15 @@ describe("security (issue 8)", function () {
                 0,
             );
             assert.equal(policies(rs).length, 4);
+            // With the Gateway API, the waypoint admits the generated gateway's service account.
+            assert.deepEqual(
+                principalsOf(byName(gatewayApiWaypoint.resources, "hello-waypoint-allow-gateway")),
+                ["cluster.local/ns/istio-ingress/sa/istio-ingressgateway-istio"],
+            );
         });
 
         it("every policy is valid against the AuthorizationPolicy CRD, and the ones ztunnel enforces use L4 attributes only", () => {
-            for (const run of [...Object.values(runs), waypoint]) {
+            for (const run of [...Object.values(runs), waypoint, gatewayApiWaypoint]) {
                 assert.ok(policies(run.resources).length >= 3, "the policies are recorded");
                 for (const p of policies(run.resources)) {
                     const { apiVersion, kind, metadata, spec } = p.inputs;
