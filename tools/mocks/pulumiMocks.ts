@@ -564,6 +564,11 @@ export interface RecordStackOptions {
 /**
  * Records the project's program (index.ts) for `stack`, as `pulumi up` (or `preview`) would run it:
  * the one way the component tests, the pack's integration test and `npm run plan` run the program.
+ *
+ * A run without `extend` is recorded once per process for each stack, mode and resolved config, and
+ * shared: the program is deterministic given those (it reads no environment), and the test files
+ * ask for the same stacks many times over (the plain dev stack alone five times). A shared result's
+ * resources and outputs are frozen, so a test that changes a recording others read fails at once.
  */
 export function recordStack(
     stack: string,
@@ -572,15 +577,44 @@ export function recordStack(
     const project = readProjectFile(PROJECT_ROOT).name;
     const config = { ...(options.config ?? loadStackConfig(stack, PROJECT_ROOT)) };
     for (const [k, v] of Object.entries(options.overrides ?? {})) config[fullKey(project, k)] = v;
-    return recordProgram(
-        () => {
-            // Fresh: a program module runs its top level once per require.
-            const exports = requireFresh<Record<string, any>>(path.join(PROJECT_ROOT, "index.ts"));
-            options.extend?.(exports);
-            return exports;
-        },
-        { project, stack, config, preview: options.preview },
-    );
+    const record = () =>
+        recordProgram(
+            () => {
+                // Fresh: a program module runs its top level once per require.
+                const exports = requireFresh<Record<string, any>>(path.join(PROJECT_ROOT, "index.ts"));
+                options.extend?.(exports);
+                return exports;
+            },
+            { project, stack, config, preview: options.preview },
+        );
+    if (options.extend) return record();
+    const key = JSON.stringify([
+        stack,
+        !!options.preview,
+        Object.entries(config)
+            .filter(([, v]) => v !== undefined && v !== null)
+            .map(([k, v]) => [fullKey(project, k), configString(v)])
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ]);
+    let shared = sharedRecordings.get(key);
+    if (!shared) {
+        shared = record().then((run) => {
+            deepFreeze(run.resources);
+            deepFreeze(run.outputs);
+            deepFreeze(run.secretOutputs);
+            return run;
+        });
+        sharedRecordings.set(key, shared);
+    }
+    return shared;
+}
+
+const sharedRecordings = new Map<string, Promise<RecordResult<Record<string, any>>>>();
+
+function deepFreeze(value: unknown): void {
+    if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
 }
 
 /** A `pulumi stack export`-shaped document (version 3) of recorded resources. */
