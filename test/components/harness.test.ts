@@ -4,7 +4,13 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { UNKNOWN } from "../../policies/lib/types";
-import { loadStackConfig, PROJECT_ROOT, recordProgram, toStackExport } from "../../tools/mocks/pulumiMocks";
+import {
+    loadStackConfig,
+    PROJECT_ROOT,
+    recordProgram,
+    recordStack,
+    toStackExport,
+} from "../../tools/mocks/pulumiMocks";
 
 class Box extends pulumi.ComponentResource {
     constructor(name: string) {
@@ -99,5 +105,21 @@ describe("harness: recordProgram", () => {
         assert.equal(cfg["aws:region"], "us-west-2");
         assert.equal(cfg["istio-eks-nlb:azCount"], 2); // stack file
         assert.equal(cfg["istio-eks-nlb:istioVersion"], "1.27.3"); // Pulumi.yaml default
+    });
+
+    it("recordStack shares a run per stack, mode and resolved config, frozen; extend runs afresh", async () => {
+        const dev = await recordStack("dev");
+        // The same config spelled out (namespaced keys, the stack file's values) is the same run.
+        assert.equal(await recordStack("dev", { config: loadStackConfig("dev", PROJECT_ROOT) }), dev);
+        assert.equal(await recordStack("dev", { overrides: { azCount: 2 } }), dev);
+        const threeZones = await recordStack("dev", { overrides: { azCount: 3 } });
+        assert.notEqual(threeZones, dev);
+        assert.notEqual(threeZones.resources.length, 0);
+        assert.notEqual(await recordStack("dev", { preview: true }), dev);
+        assert.ok(Object.isFrozen(dev.resources) && Object.isFrozen(dev.resources[0].inputs));
+        assert.throws(() => (dev.resources as unknown as unknown[]).pop(), TypeError);
+        const extended = await recordStack("dev", { extend: () => undefined });
+        assert.notEqual(extended, dev);
+        assert.ok(!Object.isFrozen(extended.resources));
     });
 });
