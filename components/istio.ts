@@ -14,15 +14,9 @@ import {
 /** Helm repository of the official Istio charts. */
 export const ISTIO_CHART_REPO = "https://istio-release.storage.googleapis.com/charts";
 
-/** Arguments of {@link Istio}. */
-export interface IstioArgs {
-    /** Pinned Istio version (chart version of base, istiod and gateway). */
-    version: string;
-    /** istiod replicas (HPA minimum). */
-    istiodReplicas: number;
-    /** Namespace of the gateway. */
-    gatewayNamespace: string;
-    /** Gateway release name: also its Service and Deployment name. */
+/** The settings that shape an ingress gateway, whichever API deploys it (see {@link gatewayValues}). */
+export interface GatewayValuesInput {
+    /** Gateway name: the chart's release (its Service and Deployment), or the Gateway API Gateway. */
     gatewayName: string;
     /** Gateway replicas (HPA minimum). */
     gatewayReplicas: number;
@@ -34,12 +28,22 @@ export interface IstioArgs {
     proxyProtocolV2: boolean;
     /** X-Forwarded-For hops to trust in front of the gateway. */
     numTrustedProxies: number;
+}
+
+/** Arguments of {@link Istio}. */
+export interface IstioArgs {
+    /** Pinned Istio version (chart version of base, istiod and gateway). */
+    version: string;
+    /** istiod replicas (HPA minimum). */
+    istiodReplicas: number;
+    /** Namespace of the gateway. */
+    gatewayNamespace: string;
+    /** The gateway chart's shape; unset: no chart (the ingress is a Gateway API Gateway istiod deploys). */
+    gateway?: GatewayValuesInput;
     /** Kubernetes provider of the cluster. */
     provider: k8s.Provider;
     /** Resources the gateway pods must wait for (the LBC, so its readiness gate is injected). */
     gatewayDependsOn?: pulumi.Input<pulumi.Resource>[];
-    /** Install the gateway chart (default true); false when the ingress is a Gateway API Gateway. */
-    gatewayChart?: boolean;
     /** Values added to the istiod chart's (the ambient profile). */
     istiodExtraValues?: Record<string, unknown>;
     /** Resources istiod must wait for besides base (the Gateway API CRDs, which istiod watches). */
@@ -48,17 +52,6 @@ export interface IstioArgs {
 
 /** Labels of the gateway pods; the Istio `Gateway` selector must match them. */
 export const GATEWAY_SELECTOR = { istio: "ingressgateway" } as const;
-
-/** Inputs of {@link gatewayValues}: the settings that shape the gateway chart values. */
-export type GatewayValuesInput = Pick<
-    IstioArgs,
-    | "gatewayName"
-    | "gatewayReplicas"
-    | "gatewayMaxReplicas"
-    | "deregistrationDelay"
-    | "proxyProtocolV2"
-    | "numTrustedProxies"
->;
 
 /** A PodDisruptionBudget body that can never block a node drain. */
 export interface DrainSafePdb {
@@ -176,12 +169,12 @@ export class Istio extends pulumi.ComponentResource {
     public readonly base: k8s.helm.v4.Chart;
     /** istiod. */
     public readonly istiod: k8s.helm.v4.Chart;
-    /** The ingress gateway chart (undefined when `gatewayChart` is false). */
+    /** The ingress gateway chart (undefined without `gateway`). */
     public readonly gateway?: k8s.helm.v4.Chart;
     /** Gateway namespace. */
     public readonly gatewayNamespace: pulumi.Output<string>;
-    /** Gateway Service name (the release name; only meaningful with the gateway chart). */
-    public readonly gatewayServiceName: pulumi.Output<string>;
+    /** The gateway chart's Service name (its release name); undefined without `gateway`. */
+    public readonly gatewayServiceName?: pulumi.Output<string>;
 
     constructor(name: string, args: IstioArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-eks-nlb:istio:Istio", name, {}, opts);
@@ -231,23 +224,22 @@ export class Istio extends pulumi.ComponentResource {
             },
             { ...k8sOpts, dependsOn: [this.base, ...(args.istiodDependsOn ?? [])] },
         );
-        this.gateway =
-            args.gatewayChart === false
-                ? undefined
-                : new k8s.helm.v4.Chart(
-                      `${name}-gateway`,
-                      {
-                          chart: "gateway",
-                          name: args.gatewayName,
-                          version: args.version,
-                          repositoryOpts,
-                          namespace: args.gatewayNamespace,
-                          values: gatewayValues(args),
-                      },
-                      { ...k8sOpts, dependsOn: [gatewayNs, this.istiod, ...(args.gatewayDependsOn ?? [])] },
-                  );
+        if (args.gateway) {
+            this.gateway = new k8s.helm.v4.Chart(
+                `${name}-gateway`,
+                {
+                    chart: "gateway",
+                    name: args.gateway.gatewayName,
+                    version: args.version,
+                    repositoryOpts,
+                    namespace: args.gatewayNamespace,
+                    values: gatewayValues(args.gateway),
+                },
+                { ...k8sOpts, dependsOn: [gatewayNs, this.istiod, ...(args.gatewayDependsOn ?? [])] },
+            );
+            this.gatewayServiceName = pulumi.output(args.gateway.gatewayName);
+        }
         this.gatewayNamespace = gatewayNs.metadata.name;
-        this.gatewayServiceName = pulumi.output(args.gatewayName);
         this.registerOutputs({
             gatewayNamespace: this.gatewayNamespace,
             gatewayServiceName: this.gatewayServiceName,

@@ -11,7 +11,7 @@ import { Network } from "./network";
 import { Cluster } from "./cluster";
 import { Nlb } from "./nlb";
 import { LoadBalancerController } from "./loadBalancerController";
-import { Istio } from "./istio";
+import { GatewayValuesInput, Istio } from "./istio";
 import { TargetBinding } from "./targetBinding";
 import { Mesh } from "./mesh";
 import { MeshAuthorization } from "./meshAuthorization";
@@ -37,6 +37,31 @@ export interface IstioEksPlatformArgs {
 /** The tags of every AWS resource: the platform's own, then the user's `tags` (which win). */
 export function platformTags(settings: Pick<PlatformSettings, "stack" | "tags">): Record<string, string> {
     return { project: PROJECT, stack: settings.stack, "managed-by": "pulumi", ...settings.tags };
+}
+
+/**
+ * The ingress gateway's shape, one object for whichever ingress API deploys it: the gateway chart's
+ * values and the Gateway API gateway's overlays both render from it (istio.ts `gatewayValues`).
+ */
+export function gatewayShape(
+    s: Pick<
+        PlatformSettings,
+        | "gatewayName"
+        | "gatewayReplicas"
+        | "gatewayMaxReplicas"
+        | "nlbDeregistrationDelay"
+        | "clientIpMode"
+        | "gatewayNumTrustedProxies"
+    >,
+): GatewayValuesInput {
+    return {
+        gatewayName: s.gatewayName,
+        gatewayReplicas: s.gatewayReplicas,
+        gatewayMaxReplicas: s.gatewayMaxReplicas,
+        deregistrationDelay: s.nlbDeregistrationDelay,
+        proxyProtocolV2: s.clientIpMode === "proxyProtocolV2",
+        numTrustedProxies: s.gatewayNumTrustedProxies,
+    };
 }
 
 /** EKS + Istio ingress gateway behind exactly one NLB. */
@@ -219,16 +244,11 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                 version: s.istioVersion,
                 istiodReplicas: s.istiodReplicas,
                 gatewayNamespace: s.gatewayNamespace,
-                gatewayName: s.gatewayName,
-                gatewayReplicas: s.gatewayReplicas,
-                gatewayMaxReplicas: s.gatewayMaxReplicas,
-                deregistrationDelay: s.nlbDeregistrationDelay,
-                proxyProtocolV2: s.clientIpMode === "proxyProtocolV2",
-                numTrustedProxies: s.gatewayNumTrustedProxies,
+                // With the Gateway API, istiod deploys the gateway instead of the chart.
+                gateway: s.ingressApi === "istio" ? gatewayShape(s) : undefined,
                 provider: cluster.provider,
                 // The LBC webhook injects the NLB readiness gate into gateway pods: it must be up first.
                 gatewayDependsOn: [lbc.chart],
-                gatewayChart: s.ingressApi === "istio",
                 istiodExtraValues: ambient ? ambientIstiodValues() : undefined,
                 istiodDependsOn: gatewayApiCrds ? [gatewayApiCrds] : undefined,
             },
@@ -306,13 +326,8 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                 ? new GatewayApiIngress(
                       `${name}-gateway-api`,
                       {
+                          ...gatewayShape(s),
                           namespace: istio.gatewayNamespace,
-                          gatewayName: s.gatewayName,
-                          gatewayReplicas: s.gatewayReplicas,
-                          gatewayMaxReplicas: s.gatewayMaxReplicas,
-                          deregistrationDelay: s.nlbDeregistrationDelay,
-                          proxyProtocolV2: s.clientIpMode === "proxyProtocolV2",
-                          numTrustedProxies: s.gatewayNumTrustedProxies,
                           tls: certificates
                               ? { hostname: s.hostname, secretName: certificates.secretName }
                               : undefined,
@@ -327,7 +342,7 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
         // The gateway the NLB reaches: the chart's Service, or the one istiod generates for the Gateway.
         const gateway = gatewayApi
             ? { resource: gatewayApi.gateway, serviceName: gatewayApi.serviceName }
-            : { resource: istio.gateway!, serviceName: istio.gatewayServiceName };
+            : { resource: istio.gateway!, serviceName: istio.gatewayServiceName! };
 
         // With the Istio API, the hostname's Gateway (TLS ends there when there is a certificate).
         const hostGateway =
