@@ -2,6 +2,8 @@
 // default provider would be, plus the platform's tags as `defaultTags`. An explicit provider is the
 // one way tags reach every AWS resource, including the ones pulumi-eks's remote components create
 // in their own plugin (transforms do not cross into it; the provider reference does).
+// Also where that provider deploys to (partition and account), looked up once for every ARN the
+// components write.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 
@@ -45,4 +47,35 @@ export function awsProviderArgs(
         region: region as aws.Region,
         defaultTags: { ...(given ?? {}), tags: { ...(given?.tags ?? {}), ...tags } },
     };
+}
+
+/** The partition and account the platform's AWS provider deploys to, as looked up once. */
+export interface AwsAccount {
+    /** AWS partition (`aws`, `aws-us-gov`, `aws-cn`): every ARN starts with it. */
+    partition: pulumi.Output<string>;
+    /** Account id. */
+    accountId: pulumi.Output<string>;
+}
+
+/** Looks up the partition and account of the provider `opts` resolve to (the platform's). */
+export function lookupAwsAccount(opts: pulumi.InvokeOutputOptions): AwsAccount {
+    return {
+        partition: aws.getPartitionOutput({}, opts).partition,
+        accountId: aws.getCallerIdentityOutput({}, opts).accountId,
+    };
+}
+
+/** Where a policy applies: the partition, region and account of the stack, resolved. */
+export interface AccountScope {
+    /** AWS partition (`aws`, `aws-us-gov`, `aws-cn`). */
+    partition: string;
+    /** Region. */
+    region: string;
+    /** Account id. */
+    accountId: string;
+}
+
+/** The ARN of an AWS-managed IAM policy in the stack's partition. */
+export function awsManagedPolicyArn(partition: pulumi.Input<string>, policy: string): pulumi.Output<string> {
+    return pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`;
 }

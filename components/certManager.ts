@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
+import { AwsAccount } from "./awsProvider";
 import { irsaTrustPolicy } from "./irsa";
 import { podSecurityLabels } from "./podSecurity";
 
@@ -32,6 +33,8 @@ export interface CertManagerArgs {
         oidcProviderArn: pulumi.Input<string>;
         /** OIDC issuer without `https://`. */
         oidcIssuer: pulumi.Input<string>;
+        /** Partition and account of the stack (the zone's ARN). */
+        account: AwsAccount;
     };
     /** Tags for AWS resources. */
     tags?: Record<string, string>;
@@ -139,12 +142,11 @@ export class CertManager extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            const partition = aws.getPartitionOutput({}, { parent: this }).partition;
             const policy = new aws.iam.Policy(
                 `${name}-dns01-policy`,
                 {
                     description: `cert-manager DNS-01: the _acme-challenge TXT record of ${dns01.hostname} in ${dns01.hostedZoneId} only`,
-                    policy: partition.apply((p) =>
+                    policy: dns01.account.partition.apply((p) =>
                         JSON.stringify(certManagerDns01PolicyDocument(p, dns01.hostedZoneId, dns01.hostname)),
                     ),
                     tags: args.tags,

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
+import { awsManagedPolicyArn, AwsAccount } from "./awsProvider";
 import { irsaTrustPolicy } from "./irsa";
 import { nodeDiscoveryTags } from "./network";
 
@@ -42,6 +43,8 @@ export interface ClusterArgs {
     logRetentionDays: number;
     /** IAM role/user ARNs (validated) given cluster-admin through access entries. */
     clusterAdmins: string[];
+    /** Partition and account of the cluster: policy ARNs follow the partition (aws, aws-us-gov, aws-cn). */
+    account: AwsAccount;
     /** Tags for AWS resources. */
     tags?: Record<string, string>;
 }
@@ -100,10 +103,7 @@ export class Cluster extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-eks-nlb:cluster:Cluster", name, {}, opts);
         const tags = args.tags ?? {};
-        // Policy ARNs follow the partition (aws, aws-us-gov, aws-cn).
-        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-        const managedPolicy = (policy: string) =>
-            pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`;
+        const partition = args.account.partition;
         // pulumi-eks components are remote: they do not inherit providers from their parent, so the
         // AWS provider this component was given (with the platform's default tags) is passed explicitly.
         const awsProvider = this.getProvider("aws::Provider");
@@ -205,7 +205,7 @@ export class Cluster extends pulumi.ComponentResource {
             (policy) =>
                 new aws.iam.RolePolicyAttachment(
                     `${name}-node-${policy}`,
-                    { role: nodeRole.name, policyArn: managedPolicy(policy) },
+                    { role: nodeRole.name, policyArn: awsManagedPolicyArn(partition, policy) },
                     { parent: this },
                 ),
         );
@@ -228,7 +228,7 @@ export class Cluster extends pulumi.ComponentResource {
         );
         const vpcCniPolicy = new aws.iam.RolePolicyAttachment(
             `${name}-vpc-cni-policy`,
-            { role: vpcCniRole.name, policyArn: managedPolicy("AmazonEKS_CNI_Policy") },
+            { role: vpcCniRole.name, policyArn: awsManagedPolicyArn(partition, "AmazonEKS_CNI_Policy") },
             { parent: this },
         );
         this.vpcCniAddon = new aws.eks.Addon(

@@ -5,6 +5,7 @@
 // may only write to that one group. Works for a VPC the program creates and for an adopted one.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { AccountScope, AwsAccount } from "./awsProvider";
 
 /** Arguments of {@link FlowLogs}. */
 export interface FlowLogsArgs {
@@ -14,6 +15,8 @@ export interface FlowLogsArgs {
     clusterName: string;
     /** Region of the stack (in the role's source-ARN condition). */
     region: string;
+    /** Partition and account of the stack (the role's confused-deputy conditions). */
+    account: AwsAccount;
     /** Retention of the log group, days (a CloudWatch Logs value). */
     retentionDays: number;
     /** Tags for AWS resources. */
@@ -26,16 +29,6 @@ export const FLOW_LOGS_SERVICE = "vpc-flow-logs.amazonaws.com";
 /** Name of the flow log group of a cluster's VPC. */
 export function flowLogGroupName(clusterName: string): string {
     return `/aws/vpc-flow-logs/${clusterName}`;
-}
-
-/** Where a policy applies: the partition, region and account of the stack. */
-export interface AccountScope {
-    /** AWS partition (`aws`, `aws-us-gov`, `aws-cn`). */
-    partition: string;
-    /** Region. */
-    region: string;
-    /** Account id. */
-    accountId: string;
 }
 
 /**
@@ -99,10 +92,7 @@ export class FlowLogs extends pulumi.ComponentResource {
         const tags = args.tags ?? {};
         const parent = { parent: this };
         const scope = pulumi
-            .all([
-                aws.getPartitionOutput({}, parent).partition,
-                aws.getCallerIdentityOutput({}, parent).accountId,
-            ])
+            .all([args.account.partition, args.account.accountId])
             .apply(([partition, accountId]): AccountScope => ({ partition, accountId, region: args.region }));
 
         const logGroup = new aws.cloudwatch.LogGroup(

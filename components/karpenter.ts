@@ -10,6 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
+import { awsManagedPolicyArn, AwsAccount } from "./awsProvider";
 import { NODE_ROLE_POLICIES } from "./cluster";
 import { EC2_NODE_CLASS, EC2NodeClassSpec, NODE_POOL, NodePoolSpec } from "./karpenterCrds";
 import { irsaTrustPolicy } from "./irsa";
@@ -44,6 +45,8 @@ export interface KarpenterArgs {
     clusterName: string;
     /** AWS region of the cluster. */
     region: string;
+    /** Partition and account of the cluster (the controller policy's ARNs). */
+    account: AwsAccount;
     /** IAM OIDC provider ARN of the cluster (IRSA). */
     oidcProviderArn: pulumi.Input<string>;
     /** OIDC issuer without `https://`. */
@@ -218,8 +221,6 @@ export class Karpenter extends pulumi.ComponentResource {
         super("istio-eks-nlb:karpenter:Karpenter", name, {}, opts);
         const tags = args.tags ?? {};
         const parent = { parent: this };
-        const partition = aws.getPartitionOutput({}, parent).partition;
-        const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
 
         // Interruption queue: SSE with SQS-managed keys; messages older than 5 minutes are moot.
         const queue = new aws.sqs.Queue(
@@ -275,7 +276,7 @@ export class Karpenter extends pulumi.ComponentResource {
                     `${name}-node-policy-${i}`,
                     {
                         role: nodeRole.name,
-                        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`,
+                        policyArn: awsManagedPolicyArn(args.account.partition, policy),
                     },
                     parent,
                 ),
@@ -312,8 +313,8 @@ export class Karpenter extends pulumi.ComponentResource {
                 description: `Karpenter controller for ${args.clusterName}: nodes of this cluster only`,
                 policy: pulumi
                     .all([
-                        partition,
-                        accountId,
+                        args.account.partition,
+                        args.account.accountId,
                         queue.arn,
                         nodeRole.arn,
                         instanceProfile.name,

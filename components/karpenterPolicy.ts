@@ -8,15 +8,10 @@
 //   security group or subnet of the region;
 // - the account is this account, not `*`; the zonal-shift statement is left out (zonal shift is off).
 import * as aws from "@pulumi/aws";
+import type { AccountScope } from "./awsProvider";
 
 /** What the policy is scoped to (all known once the cluster, queue and node role exist). */
-export interface KarpenterPolicyScope {
-    /** AWS partition (`aws`, `aws-cn`, `aws-us-gov`). */
-    partition: string;
-    /** Region of the cluster. */
-    region: string;
-    /** Account id of the cluster. */
-    accountId: string;
+export interface KarpenterPolicyScope extends AccountScope {
     /** EKS cluster name. */
     clusterName: string;
     /** ARN of the interruption queue. */

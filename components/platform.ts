@@ -5,7 +5,7 @@
 // Gateway API Gateway instead of the gateway chart; the NLB path stays the same.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { awsProviderArgs } from "./awsProvider";
+import { awsProviderArgs, lookupAwsAccount } from "./awsProvider";
 import { isAcme, needsGatewayApiCrds, PlatformSettings, PROJECT } from "./config";
 import { Network } from "./network";
 import { Cluster } from "./cluster";
@@ -99,6 +99,8 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
             { parent: this },
         );
         const parent = { parent: this, providers: { aws: awsProvider } };
+        // The partition and account every ARN below names, looked up once through that provider.
+        const account = lookupAwsAccount({ parent: this, provider: awsProvider });
 
         const network = new Network(
             `${name}-network`,
@@ -123,6 +125,7 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                     vpcId: network.vpcId,
                     clusterName: s.clusterName,
                     region: s.region,
+                    account,
                     retentionDays: s.flowLogRetentionDays,
                     tags,
                 },
@@ -168,6 +171,7 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                 secretsEncryption: s.secretsEncryption,
                 logRetentionDays: s.clusterLogRetentionDays,
                 clusterAdmins: s.clusterAdmins,
+                account,
                 tags,
             },
             parent,
@@ -191,6 +195,7 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                 {
                     clusterName: s.clusterName,
                     region: s.region,
+                    account,
                     oidcProviderArn: cluster.oidcProviderArn,
                     oidcIssuer: cluster.oidcIssuer,
                     nodeSecurityGroupId: cluster.nodeSecurityGroupId,
@@ -299,6 +304,7 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                               hostname: s.hostname,
                               oidcProviderArn: cluster.oidcProviderArn,
                               oidcIssuer: cluster.oidcIssuer,
+                              account,
                           }
                         : undefined,
                     tags,
