@@ -12,6 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { DeployEnvironment, formatProblems, preflight } from "./deploy/preflight";
 import { CliIO, EXIT_OK, EXIT_USAGE, HintFlag, npmSwallowedHint, runMain } from "./lib/cli";
+import { processPathLookup } from "./lib/onPath";
 
 const ROOT = path.join(__dirname, "..");
 /** The pack's directory, relative to the project root (where pulumi runs). */
@@ -224,7 +225,7 @@ function explainFailedFetch(run: PulumiRunner, version: string, io: CliIO, tool:
 /** The real environment: this process's variables and files. */
 export function processEnvironment(): DeployEnvironment {
     return {
-        env: process.env,
+        ...processPathLookup(),
         readFile: (file) => {
             try {
                 return fs.readFileSync(file, "utf8");
@@ -232,16 +233,7 @@ export function processEnvironment(): DeployEnvironment {
                 return undefined;
             }
         },
-        isExecutable: (file) => {
-            try {
-                fs.accessSync(file, fs.constants.X_OK);
-                return fs.statSync(file).isFile();
-            } catch {
-                return false;
-            }
-        },
         homedir: os.homedir(),
-        platform: process.platform,
     };
 }
 

@@ -2,8 +2,9 @@
 // the files and the CLI faked (no AWS, no Pulumi CLI, no process spawned).
 import { strict as assert } from "assert";
 import * as path from "path";
-import { DeployEnvironment, findOnPath, preflight, resolveBackend } from "../../tools/deploy/preflight";
+import { DeployEnvironment, preflight, resolveBackend } from "../../tools/deploy/preflight";
 import { main, PulumiResult, USAGE } from "../../tools/deploy";
+import { findOnPath } from "../../tools/lib/onPath";
 import type { CliIO } from "../../tools/lib/cli";
 
 const ROOT = path.join(path.sep, "proj");

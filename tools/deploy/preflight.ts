@@ -6,19 +6,17 @@
 // A check that can't be decided locally (an EC2 instance role) is what `--skip-preflight` is for.
 import * as path from "path";
 import * as YAML from "yaml";
+import { findOnPath, PathLookup } from "../lib/onPath";
 
-/** Everything the preflight reads; the real one is the process environment and the file system. */
-export interface DeployEnvironment {
-    /** Environment variables. */
-    env: Record<string, string | undefined>;
+/**
+ * Everything the preflight reads; the real one is the process environment and the file system. It
+ * is also the PATH lookup (env, platform, isExecutable) the AWS CLI is found with.
+ */
+export interface DeployEnvironment extends PathLookup {
     /** A file's text, or undefined when it does not exist or can't be read. */
     readFile(file: string): string | undefined;
-    /** True when `file` exists and may be executed. */
-    isExecutable(file: string): boolean;
     /** The user's home directory. */
     homedir: string;
-    /** `process.platform`. */
-    platform: string;
 }
 
 /** One missing prerequisite: what is missing and the exact step that provides it. */
@@ -37,20 +35,6 @@ export interface Backend {
 
 export const AWS_CLI_INSTALL =
     "https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html";
-
-/** The directory that holds `name` on PATH, or undefined. */
-export function findOnPath(name: string, e: DeployEnvironment): string | undefined {
-    const windows = e.platform === "win32";
-    const dirs = (e.env.PATH ?? e.env.Path ?? "").split(windows ? ";" : ":").filter((d) => d !== "");
-    const exts = windows ? (e.env.PATHEXT ?? ".EXE;.CMD;.BAT").split(";") : [""];
-    for (const dir of dirs) {
-        for (const ext of exts) {
-            const file = path.join(dir, name + ext);
-            if (e.isExecutable(file)) return file;
-        }
-    }
-    return undefined;
-}
 
 /** The stack file `Pulumi.<stack>.yaml` parsed, or undefined when there is none. */
 export function readStackFile(

@@ -7,6 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
+import { findOnPath, processPathLookup } from "../lib/onPath";
 import { InputError, isObject } from "./errors";
 
 /** The file names kustomize looks for, in its order. */
@@ -89,17 +90,10 @@ export interface KustomizeTool {
 
 /** The first of `kustomize`, `kubectl` found on PATH (no process started to look). */
 export function findKustomizeTool(env: NodeJS.ProcessEnv): KustomizeTool | undefined {
-    const dirs = (env.PATH ?? "").split(path.delimiter).filter((d) => d);
+    const lookup = processPathLookup(env);
     for (const name of ["kustomize", "kubectl"] as const) {
-        for (const d of dirs) {
-            const bin = path.join(d, name);
-            try {
-                fs.accessSync(bin, fs.constants.X_OK);
-                if (fs.statSync(bin).isFile()) return { name, bin };
-            } catch {
-                // not here
-            }
-        }
+        const bin = findOnPath(name, lookup);
+        if (bin) return { name, bin };
     }
     return undefined;
 }
