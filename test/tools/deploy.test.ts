@@ -5,7 +5,7 @@ import * as path from "path";
 import { DeployEnvironment, preflight, resolveBackend } from "../../tools/deploy/preflight";
 import { main, PulumiResult, USAGE } from "../../tools/deploy";
 import { findOnPath } from "../../tools/lib/onPath";
-import type { CliIO } from "../../tools/lib/cli";
+import { runInProcess } from "./run";
 
 const ROOT = path.join(path.sep, "proj");
 const HOME = path.join(path.sep, "home", "u");
@@ -225,23 +225,21 @@ async function deploy(
     answers: (args: string[]) => PulumiResult = () => ({ code: 0, stdout: "", stderr: "" }),
     env?: Record<string, string>,
 ): Promise<{ code: number; stdout: string; stderr: string; calls: Call[] }> {
-    let stdout = "";
-    let stderr = "";
-    const io: CliIO = {
-        stdout: { write: (t: string) => (stdout += t) },
-        stderr: { write: (t: string) => (stderr += t) },
-        env,
-    };
     const calls: Call[] = [];
-    const code = await main(argv, io, {
-        root: ROOT,
-        environment: e,
-        pulumi: async (args, capture) => {
-            calls.push({ args, capture });
-            return answers(args);
-        },
-    });
-    return { code, stdout, stderr, calls };
+    const r = await runInProcess(
+        (args, io) =>
+            main(args, io, {
+                root: ROOT,
+                environment: e,
+                pulumi: async (pulumiArgs, capture) => {
+                    calls.push({ args: pulumiArgs, capture });
+                    return answers(pulumiArgs);
+                },
+            }),
+        argv,
+        env,
+    );
+    return { ...r, calls };
 }
 
 const NO_STACK = { code: 255, stdout: "", stderr: "error: no stack named 'dev' found\n" };

@@ -7,24 +7,7 @@ import { main as bench, USAGE as BENCH_USAGE } from "../../tools/bench";
 import { main as check } from "../../tools/check";
 import { npmSwallowedHint } from "../../tools/lib/cli";
 import { main as plan } from "../../tools/plan";
-import type { CliIO } from "../../tools/lib/cli";
-import { FIXTURES } from "./run";
-
-async function run(
-    tool: (argv: string[], io: CliIO) => Promise<number>,
-    argv: string[],
-    env?: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = "";
-    let stderr = "";
-    const io: CliIO = {
-        stdout: { write: (t: string) => (stdout += t) },
-        stderr: { write: (t: string) => (stderr += t) },
-        env,
-    };
-    const code = await tool(argv, io);
-    return { code, stdout, stderr };
-}
+import { FIXTURES, runInProcess } from "./run";
 
 // What npm leaves in the environment of every script; none of it is a swallowed option.
 const NPM_BASE = { npm_config_yes: "", npm_config_audit: "", npm_config_user_agent: "npm/11" };
@@ -33,7 +16,7 @@ describe("CLI hints when npm swallowed the options", () => {
     it("check --format json DIR without --: names --format and prints the command that works", async () => {
         // npm expands --format to its own --format-package-lock and passes "json" on as an argument.
         const dir = `${FIXTURES}/split`;
-        const r = await run(check, ["json", dir], { ...NPM_BASE, npm_lifecycle_event: "check" });
+        const r = await runInProcess(check, ["json", dir], { ...NPM_BASE, npm_lifecycle_event: "check" });
         assert.equal(r.code, 2);
         assert.equal(r.stdout, "");
         assert.equal(
@@ -45,19 +28,19 @@ describe("CLI hints when npm swallowed the options", () => {
 
     it("check --config FILE without --: npm exports npm_config_config=true and passes FILE on", async () => {
         const env = { ...NPM_BASE, npm_lifecycle_event: "check", npm_config_config: "true" };
-        const r = await run(check, ["cfg.json", "json", "dir"], env);
+        const r = await runInProcess(check, ["cfg.json", "json", "dir"], env);
         assert.match(r.stderr, /npm took --format, --config as its own options/);
         assert.match(r.stderr, /\n {2}npm run --silent check -- --format json --config cfg\.json dir\n$/);
     });
 
     it("plan --stack prod --format mermaid without --: both named, values put back", async () => {
         const env = { ...NPM_BASE, npm_lifecycle_event: "plan", npm_config_stack: "true" };
-        const r = await run(plan, ["prod", "mermaid"], env);
+        const r = await runInProcess(plan, ["prod", "mermaid"], env);
         assert.equal(r.code, 2);
         assert.match(r.stderr, /^plan: npm took --format, --stack as its own options/);
         assert.match(r.stderr, /\n {2}npm run --silent plan -- --format mermaid --stack prod\n$/);
         // `--stack=prod` keeps the value in the environment.
-        const eq = await run(plan, [], {
+        const eq = await runInProcess(plan, [], {
             ...NPM_BASE,
             npm_lifecycle_event: "plan",
             npm_config_stack: "prod",
@@ -83,11 +66,11 @@ describe("CLI hints when npm swallowed the options", () => {
 
 describe("npm run bench", () => {
     it("prints usage for --help instead of running, and rejects arguments", async () => {
-        const help = await run(bench, ["--help"]);
+        const help = await runInProcess(bench, ["--help"]);
         assert.equal(help.code, 0);
         assert.equal(help.stdout, BENCH_USAGE);
         assert.match(BENCH_USAGE, /^usage: npm run bench/);
-        const bad = await run(bench, ["--size", "5"]);
+        const bad = await runInProcess(bench, ["--size", "5"]);
         assert.equal(bad.code, 2);
         assert.equal(bad.stderr, `bench: --size: unknown flag; allowed: --help\n${BENCH_USAGE}`);
     });

@@ -165,22 +165,14 @@ describe("npm run plan: errors (in-process)", () => {
     after(() => fs.rmSync(root, { recursive: true, force: true }));
 
     it("an invalid stack config fails with the program's own message, exit 2, no stack trace", async () => {
-        const io = { out: "", err: "" };
-        const code = await plan(
-            ["--stack", "dev"],
-            {
-                stdout: { write: (t: string) => (io.out += t) },
-                stderr: { write: (t: string) => (io.err += t) },
-            },
-            { configRoot: root },
-        );
-        assert.equal(code, 2);
-        assert.equal(io.out, "");
+        const r = await runInProcess((argv, io) => plan(argv, io, { configRoot: root }), ["--stack", "dev"]);
+        assert.equal(r.code, 2);
+        assert.equal(r.stdout, "");
         assert.match(
-            io.err,
+            r.stderr,
             /^plan: stack "dev": Invalid config "istio-eks-nlb:nlbScheme": "public" must be one of /,
         );
-        assert.ok(!/\n\s+at /.test(io.err), "no stack trace");
+        assert.ok(!/\n\s+at /.test(r.stderr), "no stack trace");
     });
 
     it("prod as shipped stops before anything is planned, naming endpointPublicAccessCidrs and how to set it", async () => {
