@@ -51,7 +51,6 @@ export const istioGatewayHealthCheck = gatewayStackPolicy(
                 summary: "Target group in front of the Istio gateway without the status-port health check:",
                 hops,
                 why: WHY,
-                remediation: REMEDIATION,
             });
         }
         for (const s of gatewayLbServices(analysis)) {
@@ -71,7 +70,6 @@ export const istioGatewayHealthCheck = gatewayStackPolicy(
                 summary: `Istio gateway Service load balancer without the status-port health check (${s.annotationsAt}: ${problems.join(", ")}):`,
                 hops: s.hops,
                 why: WHY,
-                remediation: REMEDIATION,
             });
         }
     },

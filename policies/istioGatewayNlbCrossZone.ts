@@ -36,7 +36,6 @@ export const istioGatewayNlbCrossZone = gatewayStackPolicy(
                 summary: "NLB in front of the Istio gateway without cross-zone load balancing:",
                 hops,
                 why: WHY,
-                remediation: REMEDIATION,
             });
         }
         for (const s of gatewayLbServices(analysis)) {
@@ -51,7 +50,6 @@ export const istioGatewayNlbCrossZone = gatewayStackPolicy(
                 summary: `Istio gateway NLB without cross-zone load balancing (${ANN}aws-load-balancer-attributes in ${s.annotationsAt} lacks ${ATTR}):`,
                 hops: s.hops,
                 why: WHY,
-                remediation: REMEDIATION,
             });
         }
     },

@@ -31,7 +31,6 @@ export const istioGatewayNlbTlsPassthrough = gatewayStackPolicy(
                 summary: "NLB TLS listener terminating TLS in front of the Istio gateway:",
                 hops: analysis.awsHops(p),
                 why: WHY,
-                remediation: REMEDIATION,
             });
         }
         for (const s of gatewayLbServices(analysis)) {
@@ -41,7 +40,6 @@ export const istioGatewayNlbTlsPassthrough = gatewayStackPolicy(
                 summary: `Istio gateway Service asks its load balancer to terminate TLS (${ANN}aws-load-balancer-ssl-cert in ${s.annotationsAt}):`,
                 hops: s.hops,
                 why: WHY,
-                remediation: REMEDIATION,
             });
         }
     },

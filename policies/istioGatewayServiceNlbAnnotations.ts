@@ -27,7 +27,6 @@ export const istioGatewayServiceNlbAnnotations = gatewayStackPolicy(
                     summary: `Istio gateway Service has an invalid ${ANN}aws-load-balancer-type "${t}" in ${s.annotationsAt}:`,
                     hops: s.hops,
                     why: `the only values are ${NLB_TYPES.join(", ")}; "${t}" is ignored, and a Classic ELB is made instead of an NLB (a Service never gets an ALB).`,
-                    remediation: REMEDIATION,
                 });
             } else if (!asksForNlb(s)) {
                 report({
@@ -35,7 +34,6 @@ export const istioGatewayServiceNlbAnnotations = gatewayStackPolicy(
                     summary: `Istio gateway Service of type LoadBalancer without NLB annotations (${s.annotationsAt}):`,
                     hops: s.hops,
                     why: "without them the in-tree cloud provider creates a Classic ELB: no target-group health checks on the Istio status port, no IP targets, no cross-zone or client-IP settings.",
-                    remediation: REMEDIATION,
                 });
             }
         }

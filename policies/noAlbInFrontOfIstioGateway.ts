@@ -42,7 +42,6 @@ export function makeNoAlbInFrontOfIstioGateway(
                     summary: `${c.problem ? `${c.problem}\n` : ""}ALB -> Istio gateway chain, hop by hop${more}:`,
                     hops: c.hops,
                     why: `double Layer 7: ${WHY}`,
-                    remediation: NO_ALB_REMEDIATION,
                 });
             }
         },

@@ -27,8 +27,11 @@ export interface Ctx {
     analysis: Analysis;
     config: GatewayConfig;
     raw: Record<string, unknown>;
-    /** Reports a finding (exempted findings become advisory with the reason). */
-    report(f: Finding): void;
+    /**
+     * Reports a finding (exempted findings become advisory with the reason). Its remediation is the
+     * policy's `remediationSteps`, so every violation carries the steps the pack lists for it.
+     */
+    report(f: Omit<Finding, "remediation">): void;
 }
 
 /**
@@ -58,7 +61,11 @@ export function gatewayStackPolicy(
                 analysis,
                 config,
                 raw,
-                report: (f) => reportFinding(report, meta.description, config.exemptions, f),
+                report: (f) =>
+                    reportFinding(report, meta.description, config.exemptions, {
+                        ...f,
+                        remediation: meta.remediationSteps,
+                    }),
             });
         },
     };

@@ -3,6 +3,7 @@ import { strict as assert } from "assert";
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { evaluateStack, PolicyConfigError, validatePolicyPackConfig } from "../../policies/lib/evaluate";
 import { NO_ALB_POLICY_NAME } from "../../policies/noAlbInFrontOfIstioGateway";
+import { policies } from "../../policies/policies";
 import { albToGateway, stack } from "../harness/stackBuilder";
 
 function chainStack() {
@@ -67,6 +68,24 @@ describe("evaluateStack: configuration", () => {
             other.map((v) => v.enforcementLevel),
             ["mandatory"],
         );
+    });
+
+    it("every violation ends with its own policy's remediation steps", async () => {
+        // An ALB chain and a gateway LoadBalancer Service without NLB annotations: four violations of
+        // three policies, each to carry the remediationSteps its policy declares (lib/kit.ts adds them).
+        const s = stack({ preview: true });
+        albToGateway(s);
+        s.gatewayService("lb", { type: "LoadBalancer" });
+        const vs = await evaluateStack(s.build());
+        assert.deepEqual([...new Set(vs.map((v) => v.policyName))].sort(), [
+            "istio-gateway-health-check",
+            "istio-gateway-service-nlb-annotations",
+            NO_ALB_POLICY_NAME,
+        ]);
+        for (const v of vs) {
+            const steps = policies.find((p) => p.name === v.policyName)!.remediationSteps!;
+            assert.ok(v.message.endsWith(`\nRemediation: ${steps}`), `${v.policyName}:\n${v.message}`);
+        }
     });
 
     it("rejects bad configs, naming the policy, the key, the value and what is allowed", () => {
