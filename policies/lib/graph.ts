@@ -680,16 +680,18 @@ export class Analysis {
         return this.config.gatewayServiceNames.includes(name) ? [this.namedTarget(ns, name)] : [];
     }
 
+    /** The gateway targets a TargetGroupBinding's serviceRef resolves to (in the binding's namespace). */
+    private bindingTargets(b: R): GatewayTarget[] {
+        return this.resolveService(this.index.meta(b).ns, str(b.props, "spec", "serviceRef", "name"), b);
+    }
+
     /** How a target group reaches the gateway: TargetGroupBinding, or node attachments on its NodePort. */
     reach(tg: R): Reach[] {
         let out = this.reachCache.get(tg);
         if (out) return out;
         out = [];
         for (const b of this.index.tgbsByTg.get(tg) ?? []) {
-            const ns = this.index.meta(b).ns;
-            for (const t of this.resolveService(ns, str(b.props, "spec", "serviceRef", "name"), b)) {
-                out.push({ via: b, target: t });
-            }
+            for (const t of this.bindingTargets(b)) out.push({ via: b, target: t });
         }
         const attachments = this.index.attachmentsByTg.get(tg) ?? [];
         // The port taken from the gateway Service's nodePort output: linked by propertyDependencies.
@@ -761,7 +763,6 @@ export class Analysis {
 
     /** The hops of an AWS path, LB to gateway. */
     awsHops(p: AwsPath): Hop[] {
-        const ix = this.index;
         const lbNote =
             p.lbKind === "unknown"
                 ? "loadBalancerType unknown at preview: treated as application"
@@ -781,16 +782,17 @@ export class Analysis {
         );
         if (p.rule) hops.push(hopOf(p.rule, { note: "forward action" }));
         hops.push(hopOf(p.tg, { note: p.rule ? undefined : "default forward action" }));
-        if (p.via) {
-            const k = ix.kind(p.via);
-            hops.push(
-                k === "tgb"
-                    ? hopOf(p.via, { k8s: ix.k8sName(p.via), note: "serviceRef" })
-                    : hopOf(p.via, { note: "nodes registered on the gateway NodePort" }),
-            );
-        }
+        if (p.via) hops.push(this.viaHop(p.via));
         hops.push(...targetHops(p.target));
         return hops;
+    }
+
+    /** The hop of what joins a target group to the gateway: a TargetGroupBinding, or a node attachment. */
+    viaHop(via: R): Hop {
+        const ix = this.index;
+        return ix.kind(via) === "tgb"
+            ? hopOf(via, { k8s: ix.k8sName(via), note: "serviceRef" })
+            : hopOf(via, { note: "nodes registered on the gateway NodePort" });
     }
 
     /** Why an Ingress is served by an ALB (AWS Load Balancer Controller, EKS Auto Mode), or undefined. */
@@ -910,10 +912,7 @@ export class Analysis {
         }
         for (const b of this.index.tgbsByRef.get(ref) ?? []) {
             if (seen.has(b)) continue;
-            const ns = this.index.meta(b).ns;
-            for (const t of this.resolveService(ns, str(b.props, "spec", "serviceRef", "name"), b)) {
-                out.push({ via: b, target: t });
-            }
+            for (const t of this.bindingTargets(b)) out.push({ via: b, target: t });
         }
         return out;
     }
@@ -951,13 +950,7 @@ export class Analysis {
             const tgHops = (tg: R | undefined, via: R | undefined): Hop[] => {
                 const hops: Hop[] = [];
                 if (tg) hops.push(hopOf(tg));
-                if (via) {
-                    hops.push(
-                        ix.kind(via) === "tgb"
-                            ? hopOf(via, { k8s: ix.k8sName(via), note: "serviceRef" })
-                            : hopOf(via, { note: "nodes registered on the gateway NodePort" }),
-                    );
-                }
+                if (via) hops.push(this.viaHop(via));
                 return hops;
             };
             for (const b of this.ingressBackends(ing)) {
