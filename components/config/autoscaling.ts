@@ -3,7 +3,13 @@
 import { isKarpenterRestrictedTag } from "../karpenterCrds";
 import { ConfigConcern } from "./schema";
 import { parseTags } from "./tags";
-import { compareVersions, configError, validateChartVersion, validateIntRange } from "./validate";
+import {
+    compareVersions,
+    configError,
+    validateChartVersion,
+    validateIntRange,
+    validateSubset,
+} from "./validate";
 
 /** Validated autoscaling settings. */
 export interface AutoscalingSettings {
@@ -80,16 +86,6 @@ export function validateAmiAlias(value: string): void {
             'must be a pinned Amazon Linux 2023 AMI alias "al2023@vYYYYMMDD" like "al2023@v20260714" (an EKS AMI release; not @latest)',
         );
     }
-}
-
-/** A non-empty list of distinct values, each one of `allowed`. */
-export function validateSubset(key: string, values: string[], allowed: readonly string[]): void {
-    if (values.length === 0) throw configError(key, values, `must list at least one of ${allowed.join("|")}`);
-    for (const v of values) {
-        if (!allowed.includes(v))
-            throw configError(key, values, `contains "${v}"; allowed: ${allowed.join("|")}`);
-    }
-    if (new Set(values).size !== values.length) throw configError(key, values, "must not repeat a value");
 }
 
 /** With Karpenter on, no user tag may be one Karpenter reserves: its EC2NodeClass would be refused. */

@@ -1,6 +1,6 @@
 // Istio concern: the pinned version, istiod and the ingress gateway's name, size and XFF trust.
 import { ConfigConcern } from "./schema";
-import { configError, validateDnsLabel, validateIntRange } from "./validate";
+import { validateDnsLabel, validateIntRange, validatePinnedVersion } from "./validate";
 
 /** Validated Istio settings. */
 export interface IstioSettings {
@@ -22,21 +22,15 @@ export interface IstioSettings {
 
 /** Istio releases are exact `x.y.z`; ranges, `latest` and `x.y` are rejected so every env runs one build. */
 export function validateIstioVersion(value: string): void {
-    if (!/^\d+\.\d+\.\d+$/.test(value)) {
-        throw configError("istioVersion", value, 'must be a pinned Istio version "x.y.z" like "1.27.3"');
-    }
+    validatePinnedVersion("istioVersion", value, "Istio version", "1.27.3");
 }
 
 /** Gateway replicas and HPA bounds. */
 export function validateGatewayReplicas(replicas: number, maxReplicas: number): void {
     validateIntRange("gatewayReplicas", replicas, 1, 100);
-    if (!Number.isInteger(maxReplicas) || maxReplicas < replicas || maxReplicas > 100) {
-        throw configError(
-            "gatewayMaxReplicas",
-            maxReplicas,
-            `must be an integer from gatewayReplicas (${replicas}) to 100`,
-        );
-    }
+    validateIntRange("gatewayMaxReplicas", maxReplicas, replicas, 100, {
+        min: `gatewayReplicas (${replicas})`,
+    });
 }
 
 /** The Istio keys. */

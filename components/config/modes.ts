@@ -1,7 +1,7 @@
 // Modes concern: how ingress is declared (Istio's own API or the Kubernetes Gateway API) and which
 // data plane the mesh runs (sidecars or ambient), plus the pieces only those modes use.
 import { ConfigConcern, RawConfig } from "./schema";
-import { compareVersions, configError, validateOneOf } from "./validate";
+import { compareVersions, configError, validateOneOf, validatePinnedVersion } from "./validate";
 
 /** How ingress is declared: the gateway chart + networking.istio.io objects, or a Gateway API Gateway. */
 export const INGRESS_APIS = ["istio", "gatewayApi"] as const;
@@ -27,13 +27,7 @@ export const MAX_GATEWAY_API_NAME_LENGTH = 63 - "-istio".length;
 
 /** Gateway API releases are exact `x.y.z` (the `v` of the release tag is added by the program). */
 export function validateGatewayApiVersion(value: string): void {
-    if (!/^\d+\.\d+\.\d+$/.test(value)) {
-        throw configError(
-            "gatewayApiVersion",
-            value,
-            'must be a pinned Gateway API release "x.y.z" like "1.3.0"',
-        );
-    }
+    validatePinnedVersion("gatewayApiVersion", value, "Gateway API release", "1.3.0");
 }
 
 /** True when the Gateway API CRDs are needed: the ingress itself, or an ambient waypoint. */

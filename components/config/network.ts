@@ -1,7 +1,14 @@
 // Network concern: a new VPC (CIDR, AZs, NAT layout) or an existing one (VPC and subnet ids), and
 // the VPC flow logs that record its traffic either way.
 import { ConfigConcern } from "./schema";
-import { configError, ipToInt, validateCidr, validateLogRetentionDays, validateOneOf } from "./validate";
+import {
+    configError,
+    ipToInt,
+    validateCidr,
+    validateIntRange,
+    validateLogRetentionDays,
+    validateOneOf,
+} from "./validate";
 
 /** NAT gateway layouts of a new VPC. */
 export const NAT_MODES = ["single", "perAz"] as const;
@@ -28,9 +35,7 @@ export interface NetworkSettings {
 
 /** At least 2 AZs (an NLB and HA need two), at most 6 (the subnet layout's limit). */
 export function validateAzCount(azCount: number): void {
-    if (!Number.isInteger(azCount) || azCount < 2 || azCount > 6) {
-        throw configError("azCount", azCount, "must be an integer from 2 to 6 (at least 2 AZs)");
-    }
+    validateIntRange("azCount", azCount, 2, 6, { note: "(at least 2 AZs)" });
 }
 
 /** Existing VPC: one public and one private subnet per AZ; a new VPC takes no subnet ids. */

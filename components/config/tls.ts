@@ -2,7 +2,7 @@
 // certificate is issued. Every ingress mode (Istio Gateway today, Gateway API listeners later) reads
 // these settings from here; nothing else decides whether the platform serves HTTPS.
 import { ConfigConcern } from "./schema";
-import { configError, validateOneOf } from "./validate";
+import { configError, DNS_LABEL, validateOneOf } from "./validate";
 
 /** How the gateway's certificate is issued; `none` keeps plain HTTP. */
 export const TLS_MODES = ["none", "selfSigned", "letsencryptStaging", "letsencrypt"] as const;
@@ -31,9 +31,8 @@ export function isAcme(mode: TlsMode): boolean {
 /** A lowercase FQDN of at least two labels (no wildcard, no trailing dot), at most 253 characters. */
 export function validateHostname(value: string): void {
     if (value === "") return;
-    const label = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
     const labels = value.split(".");
-    const ok = value.length <= 253 && labels.length >= 2 && labels.every((l) => label.test(l));
+    const ok = value.length <= 253 && labels.length >= 2 && labels.every((l) => DNS_LABEL.test(l));
     if (!ok || /^\d+$/.test(labels[labels.length - 1])) {
         throw configError(
             "hostname",

@@ -63,10 +63,25 @@ export function validateCidrList(key: string, values: string[]): void {
     for (const v of values) validateCidr(key, v);
 }
 
+/** How an integer range reads in its message, when its bounds need more than the numbers. */
+export interface RangeWording {
+    /** Names the lower bound (e.g. `gatewayReplicas (3)`, when it comes from another key); default: the number. */
+    min?: string;
+    /** Why the range is what it is, appended to the message (e.g. `(at least 2 AZs)`). */
+    note?: string;
+}
+
 /** Throws unless `value` is an integer in [min, max]. */
-export function validateIntRange(key: string, value: number, min: number, max: number): void {
+export function validateIntRange(
+    key: string,
+    value: number,
+    min: number,
+    max: number,
+    wording: RangeWording = {},
+): void {
     if (!Number.isInteger(value) || value < min || value > max) {
-        throw configError(key, value, `must be an integer from ${min} to ${max}`);
+        const note = wording.note ? ` ${wording.note}` : "";
+        throw configError(key, value, `must be an integer from ${wording.min ?? min} to ${max}${note}`);
     }
 }
 
@@ -97,18 +112,36 @@ export function validateOneOf<T extends string>(key: string, value: string, allo
     return value as T;
 }
 
+/** A non-empty list of distinct values, each one of `allowed`. */
+export function validateSubset(key: string, values: string[], allowed: readonly string[]): void {
+    if (values.length === 0) throw configError(key, values, `must list at least one of ${allowed.join("|")}`);
+    for (const v of values) {
+        if (!allowed.includes(v))
+            throw configError(key, values, `contains "${v}"; allowed: ${allowed.join("|")}`);
+    }
+    if (new Set(values).size !== values.length) throw configError(key, values, "must not repeat a value");
+}
+
+/** A DNS-1123 label: lowercase alphanumerics and '-', alphanumeric at both ends, at most 63. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 /** DNS-1123 label (namespaces, release names). */
 export function validateDnsLabel(key: string, value: string): void {
-    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) {
+    if (!DNS_LABEL.test(value)) {
         throw configError(key, value, "must be a DNS-1123 label (lowercase alphanumerics and '-', max 63)");
+    }
+}
+
+/** An exact `x.y.z` release (no range, no `v`, no `latest`): every environment runs one build. */
+export function validatePinnedVersion(key: string, value: string, what: string, example: string): void {
+    if (!/^\d+\.\d+\.\d+$/.test(value)) {
+        throw configError(key, value, `must be a pinned ${what} "x.y.z" like "${example}"`);
     }
 }
 
 /** A Helm chart version pinned to x.y.z. */
 export function validateChartVersion(key: string, value: string): void {
-    if (!/^\d+\.\d+\.\d+$/.test(value)) {
-        throw configError(key, value, 'must be a pinned chart version "x.y.z" like "1.13.4"');
-    }
+    validatePinnedVersion(key, value, "chart version", "1.13.4");
 }
 
 /** Compares `x.y.z` versions: negative, zero or positive like a sort comparator. */
