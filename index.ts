@@ -5,16 +5,18 @@ import { readSettings } from "./components/config";
 import { awsConfigArgs } from "./components/awsProvider";
 import { IstioEksPlatform } from "./components/platform";
 
-const settings = readSettings(pulumi.runtime.allConfig(), {
+const allConfig = pulumi.runtime.allConfig();
+const settings = readSettings(allConfig, {
     stack: pulumi.getStack(),
     region: new pulumi.Config("aws").get("region"),
 });
 
 // The platform's AWS provider repeats the stack's aws: config (secrets stay secret) and adds the tags.
+// isConfigSecret is exported by the SDK's runtime but not declared in its typings.
 const isSecret: (key: string) => boolean = (pulumi.runtime as any).isConfigSecret ?? (() => false);
 const platform = new IstioEksPlatform(pulumi.getProject(), {
     settings,
-    awsConfig: awsConfigArgs(pulumi.runtime.allConfig(), isSecret),
+    awsConfig: awsConfigArgs(allConfig, isSecret),
 });
 
 /** Kubeconfig for kubectl (secret: it names the cluster endpoint and CA). */

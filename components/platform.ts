@@ -178,12 +178,14 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
         );
 
         // Autoscaling: the metrics API (every HPA needs it) and Karpenter for nodes, both after the
-        // managed node group they run on.
+        // managed node group they run on. Two replicas of each need two managed nodes (the charts keep
+        // them on separate hosts).
+        const controllerReplicas = s.nodeMinSize >= 2 ? 2 : 1;
         new MetricsServer(
             `${name}-metrics-server`,
             {
                 chartVersion: s.metricsServerChartVersion,
-                replicas: s.nodeMinSize >= 2 ? 2 : 1,
+                replicas: controllerReplicas,
                 provider: cluster.provider,
                 dependsOn: [cluster.nodeGroup],
             },
@@ -206,8 +208,7 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                     memoryLimitGi: s.karpenterMemoryLimitGi,
                     instanceCategories: s.karpenterInstanceCategories,
                     capacityTypes: s.karpenterCapacityTypes,
-                    // Two controllers need two managed nodes (the chart keeps them on separate hosts).
-                    replicas: s.nodeMinSize >= 2 ? 2 : 1,
+                    replicas: controllerReplicas,
                     provider: cluster.provider,
                     dependsOn: [cluster.nodeGroup],
                     tags,
