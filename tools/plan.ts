@@ -72,6 +72,8 @@ export async function main(argv: string[], io: CliIO, options: PlanOptions = {})
         io.stderr.write(`plan: ${hint}`);
         return EXIT_USAGE;
     }
+    // The stack a config error is reported for; set once the flags are read.
+    let stack = "dev";
     try {
         const { values, positionals } = parseFlags(argv, {
             stack: { type: "string" },
@@ -87,7 +89,7 @@ export async function main(argv: string[], io: CliIO, options: PlanOptions = {})
         if (positionals.length)
             throw new InputError(positionals[0], "unexpected argument; plan takes only flags");
         const format = oneOf("--format", values.format, ["text", "json", "mermaid"] as const, "text");
-        const stack = values.stack ?? "dev";
+        stack = values.stack ?? stack;
         checkStack(stack, configRoot);
         const overrides = parseConfigFlags(values.config ?? []);
 
@@ -109,21 +111,11 @@ export async function main(argv: string[], io: CliIO, options: PlanOptions = {})
         // The program's config validation error: printed as `pulumi up` prints the program's error,
         // with its message only (it names the key, the bad value and what is allowed).
         if ((e as Error)?.name === "ConfigError") {
-            io.stderr.write(
-                `plan: stack ${JSON.stringify(valueOf(argv, "--stack") ?? "dev")}: ${(e as Error).message}\n`,
-            );
+            io.stderr.write(`plan: stack ${JSON.stringify(stack)}: ${(e as Error).message}\n`);
             return EXIT_USAGE;
         }
         throw e;
     }
-}
-
-function valueOf(argv: string[], flag: string): string | undefined {
-    for (let i = 0; i < argv.length; i++) {
-        if (argv[i] === flag) return argv[i + 1];
-        if (argv[i].startsWith(`${flag}=`)) return argv[i].slice(flag.length + 1);
-    }
-    return undefined;
 }
 
 /** `--config key=value` pairs, as `pulumi up --config` takes them: bare keys are the project's. */

@@ -183,6 +183,13 @@ describe("npm run plan: errors (in-process)", () => {
             r.stderr,
             /^plan: stack "prod": Invalid config "istio-eks-nlb:endpointPublicAccessCidrs": \[\] must list the CIDRs allowed to reach the public Kubernetes API endpoint .*pulumi config set --path 'endpointPublicAccessCidrs\[0\]'/,
         );
+        // The error names the stack that was planned: the last --stack, however it is written.
+        const twice = await runInProcess(plan, ["--stack", "dev", "--stack=prod"]);
+        assert.equal(twice.code, 2);
+        assert.match(
+            twice.stderr,
+            /^plan: stack "prod": Invalid config "istio-eks-nlb:endpointPublicAccessCidrs"/,
+        );
     });
 
     it("an unknown stack is named, with the stacks that exist", async () => {
