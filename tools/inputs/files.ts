@@ -3,6 +3,7 @@
 // read whatever its extension, because the user asked for it (e.g. `helm template ... > rendered.out`).
 import * as fs from "fs";
 import * as path from "path";
+import { cmp } from "../lib/report";
 import { InputError } from "./errors";
 import {
     findKustomizeTool,
@@ -36,9 +37,10 @@ export interface InputPlan {
  */
 export function planInputs(paths: string[], env: NodeJS.ProcessEnv = process.env): InputPlan {
     const plan: InputPlan = { files: [], builds: [], skipped: [], notices: [] };
+    const realpath = realpathOnce();
     const seen = new Set<string>();
     const add = (file: string, explicit: boolean) => {
-        const key = fs.realpathSync(file);
+        const key = realpath(file);
         if (!seen.has(key)) {
             seen.add(key);
             plan.files.push({ file, explicit });
@@ -60,10 +62,10 @@ export function planInputs(paths: string[], env: NodeJS.ProcessEnv = process.env
                     `directory holds no ${WALKED_EXTENSIONS.join(", ")} files; nothing to check`,
                 );
             }
-            const k = kustomizations(found);
+            const k = kustomizations(found, realpath);
             if (k.roots.length && tool === null) tool = findKustomizeTool(env);
             for (const file of found.files) {
-                const real = fs.realpathSync(file);
+                const real = realpath(file);
                 if (!k.owned.has(real)) add(file, false);
                 else if (k.unlisted.has(real)) plan.skipped.push({ file, reason: k.unlisted.get(real)! });
             }
@@ -87,7 +89,7 @@ export function planInputs(paths: string[], env: NodeJS.ProcessEnv = process.env
                         });
                     }
                     for (const d of kz.dirs) {
-                        const child = k.byDir.get(fs.realpathSync(d));
+                        const child = k.byDir.get(realpath(d));
                         if (child) read(child);
                     }
                 };
@@ -116,7 +118,7 @@ function walk(dir: string, out: Walked = { files: [], kustomizationDirs: [] }): 
     } catch (e) {
         throw new InputError(dir, `cannot read directory: ${systemReason(e)}`);
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    entries.sort((a, b) => cmp(a.name, b.name));
     for (const entry of entries) {
         // Hidden entries (.git, .github, editor swap dirs) and installed packages are never inputs.
         if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
@@ -135,7 +137,10 @@ function walk(dir: string, out: Walked = { files: [], kustomizationDirs: [] }): 
  * build, every file that belongs to some kustomization (read through it, never on its own), and
  * the files of a kustomization directory it does not list (kustomize ignores them).
  */
-function kustomizations(found: Walked): {
+function kustomizations(
+    found: Walked,
+    realpath: (p: string) => string,
+): {
     roots: Kustomization[];
     byDir: Map<string, Kustomization>;
     owned: Set<string>;
@@ -143,7 +148,7 @@ function kustomizations(found: Walked): {
 } {
     const byDir = new Map<string, Kustomization>();
     const load = (dir: string) => {
-        const real = fs.realpathSync(dir);
+        const real = realpath(dir);
         if (byDir.has(real)) return;
         const file = kustomizationFile(dir);
         if (!file) return;
@@ -153,22 +158,22 @@ function kustomizations(found: Walked): {
     };
     found.kustomizationDirs.forEach(load);
     const reached = new Set<string>();
-    for (const k of byDir.values()) for (const d of k.dirs) reached.add(fs.realpathSync(d));
+    for (const k of byDir.values()) for (const d of k.dirs) reached.add(realpath(d));
     const roots = found.kustomizationDirs
-        .filter((d) => !reached.has(fs.realpathSync(d)))
-        .map((d) => byDir.get(fs.realpathSync(d))!);
+        .filter((d) => !reached.has(realpath(d)))
+        .map((d) => byDir.get(realpath(d))!);
     const owned = new Set<string>();
     const listed = new Set<string>();
     for (const k of byDir.values()) {
         for (const f of [k.file, ...k.resources, ...k.inputs]) {
-            owned.add(fs.realpathSync(f));
-            listed.add(fs.realpathSync(f));
+            owned.add(realpath(f));
+            listed.add(realpath(f));
         }
     }
     const unlisted = new Map<string, string>();
     for (const f of found.files) {
-        const real = fs.realpathSync(f);
-        const k = byDir.get(fs.realpathSync(path.dirname(f)));
+        const real = realpath(f);
+        const k = byDir.get(realpath(path.dirname(f)));
         if (k && !listed.has(real)) {
             owned.add(real);
             unlisted.set(
@@ -178,6 +183,22 @@ function kustomizations(found: Walked): {
         }
     }
     return { roots, byDir, owned, unlisted };
+}
+
+/**
+ * fs.realpathSync with the answers of one run kept: a walked file is looked up by real path in
+ * several places (duplicates, kustomization ownership, listing), each once on disk.
+ */
+function realpathOnce(): (p: string) => string {
+    const known = new Map<string, string>();
+    return (p) => {
+        let real = known.get(p);
+        if (real === undefined) {
+            real = fs.realpathSync(p);
+            known.set(p, real);
+        }
+        return real;
+    };
 }
 
 /** Reads a file as UTF-8, turning OS errors into an InputError naming the file. */

@@ -2,6 +2,7 @@
 // analysed together, as one stack, so a Service in one file and the Ingress that routes to it in
 // another are linked exactly as if they were deployed together.
 import type { StackResource } from "../../policies/lib/types";
+import { cmp } from "../lib/report";
 import { InputError, describeValue, isObject } from "./errors";
 import { planInputs, readText } from "./files";
 import { kustomizeBuild } from "./kustomize";
@@ -113,7 +114,7 @@ export function loadInputs(paths: string[], env: NodeJS.ProcessEnv = process.env
         list.forEach((m) => add(m.resource, `${m.label} (${dir})`, m.origin, label));
         files.push({ file: dir, kind: "kustomize build", resources: list.length });
     }
-    skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    skipped.sort((a, b) => cmp(a.file, b.file));
     return { resources, labels, files, skipped, notices };
 }
 
