@@ -5,10 +5,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DECLARED_SCHEMA, PROJECT } from "../../components/config";
-
-const README = path.join(__dirname, "..", "..", "README.md");
-const START = "<!-- config:table -->";
-const END = "<!-- /config:table -->";
+import { README, readmeBlock } from "./readmeBlock";
 
 /** Renders the config reference as a Markdown table, one row per declared key. */
 export function renderConfigTable(): string {
@@ -20,21 +17,9 @@ export function renderConfigTable(): string {
     return ["| key | type | default | description |", "|---|---|---|---|", ...rows].join("\n");
 }
 
-function block(text: string, start: string, end: string): { before: string; body: string; after: string } {
-    const i = text.indexOf(start);
-    const j = text.indexOf(end);
-    assert.ok(i >= 0 && j > i, `README.md must contain ${start} ... ${end}`);
-    return {
-        before: text.slice(0, i + start.length),
-        body: text.slice(i + start.length, j),
-        after: text.slice(j),
-    };
-}
-
 describe("README", () => {
     it("config reference table equals the declared config schema", () => {
-        const text = fs.readFileSync(README, "utf8");
-        const { before, body, after } = block(text, START, END);
+        const { before, body, after } = readmeBlock("config:table");
         const expected = `\n${renderConfigTable()}\n`;
         if (process.env.UPDATE_README === "1" && body !== expected) {
             fs.writeFileSync(README, before + expected + after);

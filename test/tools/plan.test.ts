@@ -7,6 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { main as check } from "../../tools/check";
 import { main as plan, PlanReport } from "../../tools/plan";
+import { assertReadmeMermaid } from "../docs/readmeBlock";
 import { once, ROOT, RunResult, runInProcess, spawnTool } from "./run";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
@@ -38,9 +39,6 @@ function report(r: RunResult): PlanReport {
     assert.equal(r.code, 0, `plan exit code; stderr: ${r.stderr}`);
     return JSON.parse(r.stdout) as PlanReport;
 }
-
-const README_START = "<!-- plan:dev:mermaid -->";
-const README_END = "<!-- /plan:dev:mermaid -->";
 
 describe("npm run plan", function () {
     // Two cold processes importing @pulumi/aws, @pulumi/eks and @pulumi/kubernetes.
@@ -133,20 +131,11 @@ describe("npm run plan", function () {
         assert.equal(checked.violations.length, dev.violations.length);
     });
 
-    it(`README's diagram between ${README_START} and ${README_END} is plan --stack dev --format mermaid`, () => {
-        const expected = `${README_START}\n\`\`\`mermaid\n${dev.mermaid}\`\`\`\n${README_END}`;
-        const readme = fs.existsSync(path.join(ROOT, "README.md"))
-            ? fs.readFileSync(path.join(ROOT, "README.md"), "utf8")
-            : "";
-        const start = readme.indexOf(README_START);
-        const end = readme.indexOf(README_END);
-        const actual =
-            start >= 0 && end > start ? readme.slice(start, end + README_END.length) : "(markers not found)";
-        // assert.ok, not assert.equal: the message below shows the whole expected block once,
-        // ready to paste, instead of a line diff.
-        assert.ok(
-            actual === expected,
-            `README.md must contain exactly this block (output of npm run --silent plan -- --stack dev --format mermaid):\n\n${expected}\n\nfound:\n${actual}\n`,
+    it("README's diagram (block plan:dev:mermaid) is plan --stack dev --format mermaid", () => {
+        assertReadmeMermaid(
+            "plan:dev:mermaid",
+            dev.mermaid,
+            "npm run --silent plan -- --stack dev --format mermaid",
         );
     });
 });

@@ -3,10 +3,9 @@
 // the NLB passing TLS through, the certificate and the Gateway where TLS ends; the README's HTTPS
 // diagram is that plan's Mermaid output.
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { main as plan, PlanReport, renderText } from "../../tools/plan";
-import { ROOT, runInProcess } from "./run";
+import { assertReadmeMermaid } from "../docs/readmeBlock";
+import { runInProcess } from "./run";
 
 /** The four keys as the README's dev flow sets them. */
 export const HTTPS_FLAGS = [
@@ -19,8 +18,6 @@ export const HTTPS_FLAGS = [
     "-c",
     "acmeEmail=ops@example.com",
 ];
-const README_START = "<!-- plan:dev-https:mermaid -->";
-const README_END = "<!-- /plan:dev-https:mermaid -->";
 
 describe("npm run plan: hostname and TLS", function () {
     this.timeout(60000);
@@ -88,16 +85,11 @@ describe("npm run plan: hostname and TLS", function () {
         );
     });
 
-    it(`README's HTTPS diagram between ${README_START} and ${README_END} is that plan's --format mermaid`, () => {
-        const expected = `${README_START}\n\`\`\`mermaid\n${https.mermaid}\`\`\`\n${README_END}`;
-        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-        const start = readme.indexOf(README_START);
-        const end = readme.indexOf(README_END);
-        const actual =
-            start >= 0 && end > start ? readme.slice(start, end + README_END.length) : "(markers not found)";
-        assert.ok(
-            actual === expected,
-            `README.md must contain exactly this block (npm run --silent plan -- --stack dev ${HTTPS_FLAGS.join(" ")} --format mermaid):\n\n${expected}\n\nfound:\n${actual}\n`,
+    it("README's HTTPS diagram (block plan:dev-https:mermaid) is that plan's --format mermaid", () => {
+        assertReadmeMermaid(
+            "plan:dev-https:mermaid",
+            https.mermaid,
+            `npm run --silent plan -- --stack dev ${HTTPS_FLAGS.join(" ")} --format mermaid`,
         );
         assert.match(https.mermaid, /client --> dns0_0\n {4}dns0_0 --> lb0\n/);
         assert.match(https.mermaid, /\["listener TCP:443<br\/>TLS passes through"\]/);
