@@ -1,13 +1,15 @@
 // `npm run bench`: how the analysis scales. Builds synthetic stacks of 1k, 10k and 100k resources
 // (tools/bench/synthetic.ts), runs the pack through the same evaluator as the checker and the tests,
 // checks that exactly the planted chains are reported as mandatory, and prints resources/s and the
-// ratio t(100k)/t(10k) (linear would be 10). Also times one `npm run plan`. Exit 1 when a check or
-// target fails. Not run by the tests: timings depend on the machine.
+// ratio t(100k)/t(10k) (linear would be 10). Also times one `npm run plan`. With --tests, times the
+// test loop instead (tools/bench/testLoop.ts). Exit 1 when a check or target fails. Not run by the
+// tests: timings depend on the machine.
 import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
 import { evaluateStack } from "../policies/lib/evaluate";
 import { syntheticStack } from "./bench/synthetic";
+import { benchTestLoop, TARGET_RATIO as TARGET_TEST_RATIO } from "./bench/testLoop";
 import { InputError } from "./inputs/errors";
 import { CliIO, EXIT_OK, EXIT_USAGE, parseFlags, runMain } from "./lib/cli";
 
@@ -65,24 +67,42 @@ function timePlan(): { ms: number; ok: boolean } {
 }
 
 export const USAGE = `usage: npm run bench [-- --help]
-  Times the policy pack over synthetic stacks of 1k, 10k and 100k resources with planted ALB chains
-  (exactly those must be found), and one cold \`npm run plan -- --stack dev\`; prints a Markdown table.
-exit 0: all findings right and targets met (100k under ${TARGET_100K_MS} ms, t(100k)/t(10k) <= ${TARGET_RATIO}); 1: not; 2: bad usage
+       npm run bench:tests [-- --runs N]       (the same as: npm run bench -- --tests [--runs N])
+  bench: times the policy pack over synthetic stacks of 1k, 10k and 100k resources with planted ALB
+  chains (exactly those must be found), and one cold \`npm run plan -- --stack dev\`; prints a table.
+  bench:tests: times \`npm test\`, warm (median of N runs, default 3) and with the type-check run again
+  as after an edit, against the time Node takes to load the four Pulumi SDKs (median of 7 loads).
+exit 0: all findings right and targets met (100k under ${TARGET_100K_MS} ms, t(100k)/t(10k) <= ${TARGET_RATIO};
+  bench:tests: warm npm test within ${TARGET_TEST_RATIO}x the SDK load); 1: not; 2: bad usage
 `;
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
+    let runs = 3;
+    let tests = false;
     try {
-        const { values, positionals } = parseFlags(argv, { help: { type: "boolean", short: "h" } });
+        const { values, positionals } = parseFlags(argv, {
+            help: { type: "boolean", short: "h" },
+            tests: { type: "boolean" },
+            runs: { type: "string" },
+        });
         if (positionals.length) throw new InputError(positionals[0], "unexpected argument; bench takes none");
         if (values.help) {
             io.stdout.write(USAGE);
             return EXIT_OK;
         }
+        if (values.runs !== undefined) {
+            if (!values.tests) throw new InputError("--runs", "only with --tests");
+            runs = Number(values.runs);
+            if (!/^\d+$/.test(values.runs) || runs < 1 || runs > 20)
+                throw new InputError("--runs", `"${values.runs}" is not a whole number from 1 to 20`);
+        }
+        tests = !!values.tests;
     } catch (e) {
         if (!(e instanceof InputError)) throw e;
         io.stderr.write(`bench: ${e.message}\n${USAGE}`);
         return EXIT_USAGE;
     }
+    if (tests) return benchTestLoop({ runs, sdkRuns: 7 }, (line) => io.stdout.write(`${line}\n`));
     return bench();
 }
 

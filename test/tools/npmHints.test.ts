@@ -72,6 +72,24 @@ describe("npm run bench", () => {
         assert.match(BENCH_USAGE, /^usage: npm run bench/);
         const bad = await runInProcess(bench, ["--size", "5"]);
         assert.equal(bad.code, 2);
-        assert.equal(bad.stderr, `bench: --size: unknown flag; allowed: --help\n${BENCH_USAGE}`);
+        assert.equal(
+            bad.stderr,
+            `bench: --size: unknown flag; allowed: --help, --tests, --runs\n${BENCH_USAGE}`,
+        );
+    });
+
+    it("takes --runs with --tests only, as a whole number from 1 to 20, before timing anything", async () => {
+        const alone = await run(bench, ["--runs", "3"]);
+        assert.equal(alone.code, 2);
+        assert.equal(alone.stderr, `bench: --runs: only with --tests\n${BENCH_USAGE}`);
+        for (const v of ["0", "2.5", "many", "21"]) {
+            const bad = await run(bench, ["--tests", "--runs", v]);
+            assert.equal(bad.code, 2, v);
+            assert.equal(bad.stdout, "");
+            assert.equal(
+                bad.stderr,
+                `bench: --runs: "${v}" is not a whole number from 1 to 20\n${BENCH_USAGE}`,
+            );
+        }
     });
 });
