@@ -79,11 +79,11 @@ describe("npm run bench", () => {
     });
 
     it("takes --runs with --tests only, as a whole number from 1 to 20, before timing anything", async () => {
-        const alone = await run(bench, ["--runs", "3"]);
+        const alone = await runInProcess(bench, ["--runs", "3"]);
         assert.equal(alone.code, 2);
         assert.equal(alone.stderr, `bench: --runs: only with --tests\n${BENCH_USAGE}`);
         for (const v of ["0", "2.5", "many", "21"]) {
-            const bad = await run(bench, ["--tests", "--runs", v]);
+            const bad = await runInProcess(bench, ["--tests", "--runs", v]);
             assert.equal(bad.code, 2, v);
             assert.equal(bad.stdout, "");
             assert.equal(
