@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { AwsAccount } from "./awsProvider";
-import { irsaTrustPolicy } from "./irsa";
+import { irsaAnnotations, irsaTrustPolicy } from "./irsa";
 import { podSecurityLabels } from "./podSecurity";
 
 /** The pinned cert-manager release (chart version; the same tag names its images). */
@@ -94,7 +94,7 @@ export function certManagerValues(roleArn?: pulumi.Input<string>): Record<string
         crds: { enabled: true },
         serviceAccount: {
             name: CERT_MANAGER_SERVICE_ACCOUNT,
-            ...(roleArn ? { annotations: { "eks.amazonaws.com/role-arn": roleArn } } : {}),
+            ...(roleArn ? { annotations: irsaAnnotations(roleArn) } : {}),
         },
         // helm.v4.Chart skips Helm hooks, so the chart's post-install check would never run; the
         // component runs its own (webhookCheckJob).

@@ -1,5 +1,6 @@
 // IAM roles for service accounts (IRSA): the trust policy that lets exactly one Kubernetes service
-// account of this cluster assume a role, and nothing else.
+// account of this cluster assume a role, and nothing else, and the annotation that gives that
+// service account the role.
 import * as pulumi from "@pulumi/pulumi";
 
 /** Arguments of {@link irsaTrustPolicy}. */
@@ -34,4 +35,9 @@ export function irsaTrustPolicy(args: IrsaTrustArgs): pulumi.Output<string> {
             ],
         }),
     );
+}
+
+/** The service account annotation naming its IRSA role (read by EKS's pod identity webhook). */
+export function irsaAnnotations(roleArn: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
+    return { "eks.amazonaws.com/role-arn": roleArn };
 }

@@ -13,7 +13,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { awsManagedPolicyArn, AwsAccount } from "./awsProvider";
 import { NODE_ROLE_POLICIES } from "./cluster";
 import { EC2_NODE_CLASS, EC2NodeClassSpec, NODE_POOL, NodePoolSpec } from "./karpenterCrds";
-import { irsaTrustPolicy } from "./irsa";
+import { irsaAnnotations, irsaTrustPolicy } from "./irsa";
 import { karpenterControllerPolicy } from "./karpenterPolicy";
 import { nodeDiscoveryTags } from "./network";
 
@@ -93,7 +93,7 @@ export function karpenterValues(v: KarpenterValuesInput): Record<string, unknown
         serviceAccount: {
             create: true,
             name: KARPENTER_SERVICE_ACCOUNT,
-            annotations: { "eks.amazonaws.com/role-arn": v.roleArn },
+            annotations: irsaAnnotations(v.roleArn),
         },
         replicas: v.replicas,
         // On the managed node group only: a controller on a node it manages could consolidate itself

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { irsaTrustPolicy } from "./irsa";
+import { irsaAnnotations, irsaTrustPolicy } from "./irsa";
 
 /** Arguments of {@link LoadBalancerController}. */
 export interface LoadBalancerControllerArgs {
@@ -136,7 +136,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                     serviceAccount: {
                         create: true,
                         name: LBC_SERVICE_ACCOUNT,
-                        annotations: { "eks.amazonaws.com/role-arn": role.arn },
+                        annotations: irsaAnnotations(role.arn),
                     },
                     // No IngressClass "alb", no Service mutation and no Service reconciler: this
                     // controller must never create an ALB or a second NLB, only bind targets. The chart

@@ -28,7 +28,7 @@ import { Karpenter } from "./karpenter";
 
 /** Arguments of {@link IstioEksPlatform}. */
 export interface IstioEksPlatformArgs {
-    /** Validated settings (see `readSettings` in config.ts). */
+    /** Validated settings (see `readSettings` in config/index.ts). */
     settings: PlatformSettings;
     /** The stack's `aws:` configuration for the platform's AWS provider (see `awsConfigArgs`); default: region only. */
     awsConfig?: Readonly<Record<string, pulumi.Input<unknown>>>;
