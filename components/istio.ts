@@ -50,6 +50,9 @@ export interface IstioArgs {
     istiodDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
+/** The gateway's status port: Envoy's readiness (`/healthz/ready`), where the NLB health-checks it. */
+export const GATEWAY_STATUS_PORT = 15021;
+
 /** Labels of the gateway pods; the Istio `Gateway` selector must match them. */
 export const GATEWAY_SELECTOR = { istio: "ingressgateway" } as const;
 
@@ -108,7 +111,12 @@ export function gatewayValues(args: GatewayValuesInput): Record<string, unknown>
             // Never LoadBalancer: the NLB is a Pulumi resource, bound via TargetGroupBinding.
             type: "ClusterIP",
             ports: [
-                { name: "status-port", port: 15021, protocol: "TCP", targetPort: 15021 },
+                {
+                    name: "status-port",
+                    port: GATEWAY_STATUS_PORT,
+                    protocol: "TCP",
+                    targetPort: GATEWAY_STATUS_PORT,
+                },
                 { name: "http2", port: 80, protocol: "TCP", targetPort: 80 },
                 { name: "https", port: 443, protocol: "TCP", targetPort: 443 },
             ],

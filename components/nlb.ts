@@ -3,6 +3,7 @@
 // `pulumi destroy` deletes it: no controller-created load balancer is ever left behind.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { GATEWAY_STATUS_PORT } from "./istio";
 
 /** Arguments of {@link Nlb}. */
 export interface NlbArgs {
@@ -33,7 +34,11 @@ export interface NlbArgs {
 /** The gateway Service ports the NLB forwards (TCP pass-through, TLS terminates in Istio). */
 export const NLB_PORTS = [80, 443] as const;
 /** Istio's gateway status port and readiness path: the only health check that reflects Envoy readiness. */
-export const HEALTH_CHECK = { port: "15021", path: "/healthz/ready", protocol: "HTTP" } as const;
+export const HEALTH_CHECK = {
+    port: String(GATEWAY_STATUS_PORT),
+    path: "/healthz/ready",
+    protocol: "HTTP",
+} as const;
 
 /** What the target groups do with the client's address. */
 export interface ClientIpDelivery {
@@ -98,13 +103,15 @@ export class Nlb extends pulumi.ComponentResource {
                     description: `client traffic on ${port}`,
                 })),
                 // Traffic and health checks only go to targets inside the VPC.
-                egress: [...NLB_PORTS, Number(HEALTH_CHECK.port)].map((port) => ({
+                egress: [...NLB_PORTS, GATEWAY_STATUS_PORT].map((port) => ({
                     protocol: "tcp",
                     fromPort: port,
                     toPort: port,
                     cidrBlocks: [args.vpcCidr],
                     description:
-                        port === 15021 ? "health checks to the gateway status port" : `to targets on ${port}`,
+                        port === GATEWAY_STATUS_PORT
+                            ? "health checks to the gateway status port"
+                            : `to targets on ${port}`,
                 })),
                 tags: { ...tags, Name: `${name}-sg` },
             },

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { HEALTH_CHECK } from "./nlb";
+import { GATEWAY_STATUS_PORT } from "./istio";
 
 /** Arguments of {@link TargetBinding}. */
 export interface TargetBindingArgs {
@@ -34,7 +34,7 @@ export class TargetBinding extends pulumi.ComponentResource {
 
         // Pod IPs are on node ENIs (VPC CNI), so the node SG must admit the NLB on the traffic ports
         // and the health-check port; only the NLB's SG, not its source CIDRs.
-        for (const port of [...args.targetGroups.map((t) => t.port), Number(HEALTH_CHECK.port)]) {
+        for (const port of [...args.targetGroups.map((t) => t.port), GATEWAY_STATUS_PORT]) {
             new aws.vpc.SecurityGroupIngressRule(
                 `${name}-from-nlb-${port}`,
                 {
@@ -44,7 +44,7 @@ export class TargetBinding extends pulumi.ComponentResource {
                     fromPort: port,
                     toPort: port,
                     description:
-                        port === 15021
+                        port === GATEWAY_STATUS_PORT
                             ? "NLB health checks to the gateway status port"
                             : `NLB to gateway ${port}`,
                 },

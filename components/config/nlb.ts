@@ -32,7 +32,7 @@ export function validateClientIpMode(mode: string, istioVersion: string): (typeo
         throw configError(
             "istioVersion",
             istioVersion,
-            `must be >= 1.27.0 when clientIpMode is "proxyProtocolV2" (status-port health checks need ENVOY_STATUS_PORT_ENABLE_PROXY_PROTOCOL)`,
+            `must be >= ${MIN_ISTIO_FOR_PPV2} when clientIpMode is "proxyProtocolV2" (status-port health checks need ENVOY_STATUS_PORT_ENABLE_PROXY_PROTOCOL)`,
         );
     }
     return m;
