@@ -10,7 +10,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DeployEnvironment, formatProblems, preflight } from "./deploy/preflight";
+import { DeployEnvironment, formatProblems, preflight, pulumiHome } from "./deploy/preflight";
 import { CliIO, EXIT_OK, EXIT_USAGE, HintFlag, npmSwallowedHint, runMain } from "./lib/cli";
 import { processPathLookup } from "./lib/onPath";
 
@@ -83,9 +83,10 @@ export async function main(argv: string[], io: CliIO, options: DeployOptions = {
     }
     const { stack, forward } = parsed;
     const root = options.root ?? ROOT;
+    const environment = options.environment ?? processEnvironment();
 
     if (!parsed.skipPreflight) {
-        const result = preflight({ root, stack }, options.environment ?? processEnvironment());
+        const result = preflight({ root, stack }, environment);
         if (result.problems.length) {
             io.stderr.write(formatProblems(tool, result.problems));
             return EXIT_USAGE;
@@ -108,7 +109,13 @@ export async function main(argv: string[], io: CliIO, options: DeployOptions = {
         io.stdout.write(
             `${tool}: Pulumi CLI v${launcher.version} (pinned in package.json; fetched once into ~/.pulumi/versions on first use)\n`,
         );
-        pulumi = explainFailedFetch(launcherRunner(launcher.file, root), launcher.version, io, tool);
+        pulumi = explainFailedFetch(
+            launcherRunner(launcher.file, root),
+            launcher.version,
+            environment,
+            io,
+            tool,
+        );
     }
 
     if (action !== "destroy") {
@@ -200,14 +207,19 @@ function launcherRunner(launcher: string, root: string): PulumiRunner {
  * The launcher prints only "pulumi: fetch failed" when it can't download the CLI (offline, proxy):
  * after a failure with no cached CLI, say what happened and how to go on with an installed one.
  */
-function explainFailedFetch(run: PulumiRunner, version: string, io: CliIO, tool: string): PulumiRunner {
-    const home = process.env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
+function explainFailedFetch(
+    run: PulumiRunner,
+    version: string,
+    e: DeployEnvironment,
+    io: CliIO,
+    tool: string,
+): PulumiRunner {
     const binary = path.join(
-        home,
+        pulumiHome(e),
         "versions",
         version,
         "bin",
-        process.platform === "win32" ? "pulumi.exe" : "pulumi",
+        e.platform === "win32" ? "pulumi.exe" : "pulumi",
     );
     return async (args, capture) => {
         const result = await run(args, capture);

@@ -59,8 +59,7 @@ export function resolveBackend(root: string, e: DeployEnvironment): Backend | un
         any
     > | null;
     if (project?.backend?.url) return { url: String(project.backend.url), source: "Pulumi.yaml backend.url" };
-    const home = e.env.PULUMI_HOME || path.join(e.homedir, ".pulumi");
-    const stored = e.readFile(path.join(home, "credentials.json"));
+    const stored = e.readFile(path.join(pulumiHome(e), "credentials.json"));
     if (stored !== undefined) {
         try {
             const current = (JSON.parse(stored) as { current?: unknown }).current;
@@ -72,6 +71,11 @@ export function resolveBackend(root: string, e: DeployEnvironment): Backend | un
     }
     if (e.env.PULUMI_ACCESS_TOKEN) return { url: "https://api.pulumi.com", source: "PULUMI_ACCESS_TOKEN" };
     return undefined;
+}
+
+/** The Pulumi CLI's home (PULUMI_HOME, else ~/.pulumi): its login and its downloaded CLI versions. */
+export function pulumiHome(e: DeployEnvironment): string {
+    return e.env.PULUMI_HOME || path.join(e.homedir, ".pulumi");
 }
 
 /** Self-managed backends (file, S3, Azure Blob, GCS) encrypt secrets with a passphrase by default. */
