@@ -329,6 +329,25 @@ describe("npm run check (in-process)", () => {
             assert.match(named.stderr, /Chart\.yaml: Kubernetes object has no kind/);
         });
 
+        it("skips a walked file that is blank or only comments as empty, and checks the rest", async () => {
+            const dir = path.join(tmp, "empty");
+            fs.mkdirSync(dir);
+            fs.writeFileSync(path.join(dir, "blank.yaml"), "\n");
+            fs.writeFileSync(path.join(dir, "comments.yaml"), "# rendered nothing\n---\n# nor here\n");
+            fs.copyFileSync(f("manifests/alb-ingress-to-gateway.yaml"), path.join(dir, "ingress.yaml"));
+            const r = await check("--format", "json", dir);
+            assert.equal(r.code, 1, r.stderr);
+            const report = JSON.parse(r.stdout) as JsonReport;
+            assert.deepEqual(
+                report.skipped.map((x) => [path.basename(x.file), x.reason]),
+                [
+                    ["blank.yaml", "empty file"],
+                    ["comments.yaml", "empty file"],
+                ],
+            );
+            assert.ok(report.resources > 0);
+        });
+
         it("exits 2 on a folder with nothing but charts, saying what was skipped", async () => {
             const r = await check(`${REPO}/charts`);
             assert.equal(r.code, 2);

@@ -7,7 +7,7 @@ import { InputError, describeValue, isObject } from "./errors";
 import { planInputs, readText } from "./files";
 import { kustomizeBuild } from "./kustomize";
 import { looksLikeManifest, manifestResources } from "./manifests";
-import { parseDocuments, ParsedDocument } from "./parse";
+import { documentsOf, parseDocuments, ParsedDocument } from "./parse";
 import { skipByDocuments, skipByName, skipByText, SkippedFile } from "./repository";
 import { isPreview, isStackExport, previewResources, stackExportResources } from "./pulumiState";
 
@@ -126,14 +126,9 @@ function readWalked(file: string): { docs: ParsedDocument[] } | { reason: string
     if (text.trim() === "") return { reason: "empty file" };
     const byText = skipByText(text);
     if (byText) return { reason: byText };
-    let docs: ParsedDocument[];
-    try {
-        docs = parseDocuments(file, text);
-    } catch (e) {
-        // Only comments or empty documents: nothing to check, nothing wrong. Malformed text still fails.
-        if (e instanceof InputError && e.problem.startsWith("empty file")) return { reason: "empty file" };
-        throw e;
-    }
+    const docs = documentsOf(file, text);
+    // Only comments or empty documents: nothing to check, nothing wrong. Malformed text still fails.
+    if (docs.length === 0) return { reason: "empty file" };
     const byDocs = skipByDocuments(docs);
     return byDocs ? { reason: byDocs } : { docs };
 }

@@ -26,12 +26,20 @@ export function parseDocuments(file: string, text: string): ParsedDocument[] {
             file,
             "empty file: expected Kubernetes YAML/JSON, a stack export or preview JSON",
         );
-    // `.json` is parsed strictly as JSON: YAML would accept JSON with trailing commas or comments
-    // and hide a file that other tools (pulumi stack import) reject.
-    const docs = path.extname(file).toLowerCase() === ".json" ? parseJson(file, text) : parseYaml(file, text);
+    const docs = documentsOf(file, text);
     if (docs.length === 0)
         throw new InputError(file, "empty file: it holds only comments or empty documents");
     return docs;
+}
+
+/**
+ * The non-empty documents of a file that is not blank, possibly none (only comments or empty
+ * documents); malformed text is an InputError naming the line and column.
+ */
+export function documentsOf(file: string, text: string): ParsedDocument[] {
+    // `.json` is parsed strictly as JSON: YAML would accept JSON with trailing commas or comments
+    // and hide a file that other tools (pulumi stack import) reject.
+    return path.extname(file).toLowerCase() === ".json" ? parseJson(file, text) : parseYaml(file, text);
 }
 
 /** Parses a JSON file strictly; errors name the file, the line and column. */
