@@ -348,6 +348,19 @@ describe("npm run check (in-process)", () => {
             assert.ok(report.resources > 0);
         });
 
+        it("exits 2 on a malformed kustomization, naming the file, line and column like any input", async () => {
+            const dir = path.join(tmp, "bad-kustomization");
+            fs.mkdirSync(dir);
+            fs.writeFileSync(path.join(dir, "kustomization.yaml"), "resources:\n  - a.yaml\n - b.yaml\n");
+            const r = await check(dir);
+            assert.equal(r.code, 2);
+            assert.equal(r.stdout, "");
+            assert.match(
+                r.stderr,
+                /^check: .*bad-kustomization\/kustomization\.yaml: malformed YAML at line 3, column \d+: /,
+            );
+        });
+
         it("exits 2 on a folder with nothing but charts, saying what was skipped", async () => {
             const r = await check(`${REPO}/charts`);
             assert.equal(r.code, 2);

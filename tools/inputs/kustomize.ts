@@ -6,9 +6,9 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { parseAllDocuments } from "yaml";
 import { findOnPath, processPathLookup } from "../lib/onPath";
 import { InputError, isObject } from "./errors";
+import { documentsOf } from "./parse";
 
 /** The file names kustomize looks for, in its order. */
 export const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -34,14 +34,12 @@ export function kustomizationFile(dir: string): string | undefined {
     return undefined;
 }
 
-/** Reads what a kustomization lists; a malformed kustomization is an input error naming it. */
+/**
+ * Reads what a kustomization lists; malformed YAML is an input error naming the file, line and
+ * column, as for any other input (tools/inputs/parse.ts).
+ */
 export function readKustomization(dir: string, file: string): Kustomization {
-    const docs = parseAllDocuments(fs.readFileSync(file, "utf8"));
-    const doc = Array.isArray(docs) ? docs[0] : undefined;
-    if (doc?.errors.length) {
-        throw new InputError(file, `malformed kustomization: ${doc.errors[0].message.split("\n")[0]}`);
-    }
-    const k: unknown = doc?.toJS() ?? {};
+    const k: unknown = documentsOf(file, fs.readFileSync(file, "utf8"))[0]?.value ?? {};
     const out: Kustomization = { dir, file, resources: [], dirs: [], inputs: [] };
     if (!isObject(k)) return out;
     const local = (p: unknown): string | undefined =>
