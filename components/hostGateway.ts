@@ -9,13 +9,16 @@ import { GATEWAY_SELECTOR } from "./istio";
 /** Name of the Istio Gateway (in the gateway namespace). */
 export const HOST_GATEWAY_NAME = "ingress";
 
-/** The Istio Gateway object (pure, validated against Istio's CRD schema in tests). */
-export function hostGateway(
-    hostname: string,
+/**
+ * An Istio Gateway on the ingress gateway pods (pure, validated against Istio's CRD schema in tests):
+ * HTTP on 80 for `hosts`, or with a certificate HTTPS on 443 and 80 redirecting to it.
+ */
+export function istioGatewayObject(
+    name: string,
     namespace: pulumi.Input<string>,
+    hosts: string[],
     credentialName?: string,
 ): Record<string, any> {
-    const hosts = [hostname];
     const servers: Record<string, unknown>[] = credentialName
         ? [
               { port: { number: 80, name: "http", protocol: "HTTP" }, hosts, tls: { httpsRedirect: true } },
@@ -29,9 +32,18 @@ export function hostGateway(
     return {
         apiVersion: "networking.istio.io/v1",
         kind: "Gateway",
-        metadata: { name: HOST_GATEWAY_NAME, namespace },
+        metadata: { name, namespace },
         spec: { selector: GATEWAY_SELECTOR, servers },
     };
+}
+
+/** The hostname's Istio Gateway object. */
+export function hostGateway(
+    hostname: string,
+    namespace: pulumi.Input<string>,
+    credentialName?: string,
+): Record<string, any> {
+    return istioGatewayObject(HOST_GATEWAY_NAME, namespace, [hostname], credentialName);
 }
 
 /** Arguments of {@link HostGateway}. */

@@ -2,7 +2,7 @@
 // exposed through an Istio Gateway + VirtualService (the only L7 routing in the path).
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { GATEWAY_SELECTOR } from "./istio";
+import { istioGatewayObject } from "./hostGateway";
 import { DataplaneMode, waypointGatewayObject, WAYPOINT_NAME, workloadNamespaceLabels } from "./ambient";
 import { GatewayRouteParent, httpRouteSpec } from "./gatewayApi";
 import {
@@ -164,17 +164,7 @@ export class Mesh extends pulumi.ComponentResource {
                     ? undefined
                     : new k8s.apiextensions.CustomResource(
                           `${name}-sample-gateway`,
-                          {
-                              apiVersion: "networking.istio.io/v1",
-                              kind: "Gateway",
-                              metadata: { name: "hello", namespace: SAMPLE_NAMESPACE },
-                              spec: {
-                                  selector: GATEWAY_SELECTOR,
-                                  servers: [
-                                      { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] },
-                                  ],
-                              },
-                          },
+                          istioGatewayObject("hello", SAMPLE_NAMESPACE, ["*"]) as any,
                           { ...k8sOpts, dependsOn: [ns, args.gateway] },
                       );
                 new k8s.apiextensions.CustomResource(
