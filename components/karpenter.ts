@@ -79,10 +79,15 @@ export interface KarpenterArgs {
 
 /** Inputs of {@link karpenterValues}. */
 export interface KarpenterValuesInput {
+    /** EKS cluster name (the controller's `settings.clusterName`). */
     clusterName: pulumi.Input<string>;
+    /** AWS region, given to the controller because its pods cannot reach IMDS. */
     region: string;
+    /** Name of the interruption queue. */
     interruptionQueue: pulumi.Input<string>;
+    /** ARN of the controller's IRSA role. */
     roleArn: pulumi.Input<string>;
+    /** Controller replicas. */
     replicas: number;
 }
 
@@ -124,9 +129,13 @@ export function karpenterValues(v: KarpenterValuesInput): Record<string, unknown
 
 /** Inputs of {@link ec2NodeClassSpec}. */
 export interface NodeClassInput {
+    /** EKS cluster name: its discovery tag selects the subnets and the security group. */
     clusterName: string;
+    /** Pinned AMI alias, `al2023@vYYYYMMDD`. */
     amiAlias: string;
+    /** Name of the node instance profile the program creates. */
     instanceProfile: string;
+    /** Tags of the nodes' instances, volumes and launch templates. */
     tags: Record<string, string>;
 }
 
