@@ -38,6 +38,21 @@ describe("policy istio-gateway-health-check", () => {
         assert.deepEqual(vs.map((v) => v.urn!.split("::").pop()).sort(), ["gw-tg", "nodes-tg"]);
     });
 
+    it("names the binding as every chain does, so a namespace/name exemption of it applies", async () => {
+        const s = stack();
+        tgToGateway(s);
+        const [v] = await run(s);
+        assert.match(
+            v.message,
+            /\n {2}-> kubernetes:elbv2\.k8s\.aws\/v1beta1:TargetGroupBinding "gw-tgb" \(istio-system\/gw-tgb; serviceRef\)\n/,
+        );
+        const config = {
+            [policy.name]: { exemptions: [{ resource: "istio-system/gw-tgb", reason: "OPS-7" }] },
+        };
+        const [exempted] = await evaluateStack(s.build(), { policies: [policy], config });
+        assert.match(exempted.message, /Exempted \(reported as advisory\): "istio-system\/gw-tgb": OPS-7/);
+    });
+
     it("flags gateway LoadBalancer Service annotations without the status-port check", async () => {
         const s = stack();
         s.gatewayService("istio-ingressgateway", {

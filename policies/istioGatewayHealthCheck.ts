@@ -44,7 +44,7 @@ export const istioGatewayHealthCheck = gatewayStackPolicy(
             if (!problems.length) continue;
             const r = reach[0];
             const hops: Hop[] = [hopOf(tg, { note: `healthCheck: ${problems.join(", ")}` })];
-            if (r.via) hops.push(hopOf(r.via));
+            if (r.via) hops.push(analysis.viaHop(r.via));
             hops.push(...targetHops(r.target));
             report({
                 urn: tg.urn,
