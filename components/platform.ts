@@ -1,5 +1,6 @@
-// The top-level component: network (+ flow logs) -> (EKS | NLB in parallel) -> LBC -> Istio ->
-// hostname (DNS, certificate) -> ingress -> bindings -> mesh -> mesh authorization.
+// The top-level component: network (+ flow logs) -> (EKS | NLB in parallel) -> autoscaling
+// (metrics-server, Karpenter) -> LBC -> Istio (+ istio-cni) -> hostname (DNS, certificate) ->
+// ingress -> bindings -> mesh -> mesh authorization.
 // The NLB depends on the network only; the cluster-side pieces join it at the TargetGroupBindings.
 // The modes add steps: Gateway API CRDs before istiod, the ambient data plane after it, and a
 // Gateway API Gateway instead of the gateway chart; the NLB path stays the same.
