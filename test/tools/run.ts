@@ -30,14 +30,18 @@ async function slot<T>(work: () => Promise<T>): Promise<T> {
     }
 }
 
-/** Spawns `node --import tsx <script> ...args` in the repo root. */
+/**
+ * Spawns `node --require tsx/cjs <script> ...args` in the repo root. The tools are CommonJS
+ * TypeScript, so tsx's CommonJS hook is all they need; `--import tsx` adds its ES module hooks on a
+ * loader thread, which doubled the startup of a check (0.85 s of CPU against 0.4 s).
+ */
 export function spawnTool(script: string, args: string[]): Promise<RunResult> {
     return slot(
         () =>
             new Promise<RunResult>((resolve) => {
                 execFile(
                     process.execPath,
-                    ["--import", "tsx", script, ...args],
+                    ["--require", "tsx/cjs", script, ...args],
                     {
                         cwd: ROOT,
                         maxBuffer: 16 * 1024 * 1024,
