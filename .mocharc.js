@@ -7,8 +7,9 @@ const SUITE = ["test/**/*.test.ts", "policies/**/*.spec.ts"];
 const namesFiles = process.argv.slice(2).some((arg) => /\.(test|spec)\.ts$/.test(arg));
 
 module.exports = {
-    // Transpile-only TypeScript for the test process (the type-check is npm test's other half).
-    require: ["tsx/cjs"],
+    // The SDKs before the TypeScript hook (see preloadSdks.js), then transpile-only TypeScript for
+    // the test process (the type-check is npm test's other half).
+    require: ["./test/support/preloadSdks.js", "tsx/cjs"],
     ...(namesFiles ? {} : { spec: SUITE }),
     timeout: 20000,
     reporter: "./test/support/summaryReporter.js",
