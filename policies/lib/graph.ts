@@ -389,7 +389,8 @@ export class Analysis {
     /** Gateway workloads by namespace, and by resource. */
     private readonly gatewayPodsByNs = new Map<string, GatewayPods[]>();
     private readonly gatewayPodsByRes = new Map<R, GatewayPods>();
-    private readonly aliasState = new Map<R, "resolving" | "done">();
+    /** ExternalName Services already followed (or being followed: a loop stops there). */
+    private readonly aliasesFollowed = new Set<R>();
     private awsPathsCache?: AwsPath[];
     private albChainsCache?: Chain[];
 
@@ -505,8 +506,8 @@ export class Analysis {
     }
 
     private aliasTargets(s: R): void {
-        if (this.aliasState.has(s)) return; // done, or an ExternalName loop
-        this.aliasState.set(s, "resolving");
+        if (this.aliasesFollowed.has(s)) return; // done, or an ExternalName loop
+        this.aliasesFollowed.add(s);
         const ix = this.index;
         const m = ix.meta(s);
         const ext = str(s.props, "spec", "externalName");
@@ -543,7 +544,6 @@ export class Analysis {
                 m,
             );
         }
-        this.aliasState.set(s, "done");
     }
 
     /** Why a workload's pods are an Istio gateway, with their labels; undefined for other workloads. */
