@@ -121,10 +121,8 @@ export function gatewayLbServices(a: Analysis): GatewayLbService[] {
             // takes the type from the networking.istio.io/service-type annotation (LoadBalancer by
             // default). A parametersRef can overlay anything, so its Service is then not judged.
             const infra = get(r.props, "spec", "infrastructure", "annotations") !== undefined;
-            const ann = infra
-                ? strMap(r.props, "spec", "infrastructure", "annotations")
-                : strMap(r.props, "metadata", "annotations");
             const own = strMap(r.props, "metadata", "annotations");
+            const ann = infra ? strMap(r.props, "spec", "infrastructure", "annotations") : own;
             const params = get(r.props, "spec", "infrastructure", "parametersRef");
             out.push({
                 target: t,
