@@ -35,15 +35,20 @@ export function componentLines(nodes: ComponentNode[], unparented: ComponentNode
     return lines;
 }
 
-/** A DNS record's one-line description. */
-function dnsDetail(d: DnsHop): string {
+/** A DNS record's one-line description; `types` joins the record types of one name (`A+AAAA`). */
+function dnsDetail(d: DnsHop, types = d.type): string {
     const health = d.evaluateTargetHealth ? ", evaluate target health" : "";
-    return `Route 53 alias ${d.type} in zone ${d.zoneId ?? "?"}${health}`;
+    return `Route 53 alias ${types} in zone ${d.zoneId ?? "?"}${health}`;
 }
 
 /** Ports on which a gateway terminates TLS: the load balancer's listener there only forwards bytes. */
 function tlsPorts(path: TrafficPath): Set<number> {
     return new Set((path.tls ?? []).map((t) => Number(/:(\d+)/.exec(t.server)?.[1])));
+}
+
+/** True for a TCP listener on a port where a gateway terminates TLS: it passes the TLS bytes through. */
+function passesTls(l: LoadBalancerHop["listeners"][number], tlsPorts: Set<number>): boolean {
+    return l.protocol === "TCP" && tlsPorts.has(l.port ?? -1);
 }
 
 /** Where TLS ends, one line per terminating server. */
@@ -62,8 +67,7 @@ export function pathLines(path: TrafficPath): string[] {
     for (const lb of path.loadBalancers) {
         lines.push(`  -> ${lbTitle(lb)} (${lbDetail(lb)}) [${layer(lb.kind)}]`);
         for (const l of lb.listeners) {
-            const through =
-                l.protocol === "TCP" && passThrough.has(l.port ?? -1) ? " [TLS passes through]" : "";
+            const through = passesTls(l, passThrough) ? " [TLS passes through]" : "";
             lines.push(`     -> listener ${l.protocol ?? "?"}:${l.port ?? "?"} (${l.name})${through}`);
             for (const tg of l.targetGroups) {
                 lines.push(
@@ -115,23 +119,23 @@ export function mermaid(path: TrafficPath): string {
         out.push(text ? `    ${a} -->|${label(text)}| ${b}` : `    ${a} --> ${b}`);
     const gatewayId = new Map(path.gateways.map((g, i) => [g.service, `gw${i}`]));
     const passThrough = tlsPorts(path);
+    const dnsNames = [...new Set((path.dns ?? []).map((d) => d.name))];
     path.loadBalancers.forEach((lb, i) => {
         const lbId = `lb${i}`;
         out.push(`    ${lbId}[${label(`${lbTitle(lb)} (${layer(lb.kind)})<br/>${lbDetail(lb)}`)}]`);
         const records = (path.dns ?? []).filter((d) => d.target === lb.name);
         if (records.length === 0) edge("client", lbId);
         for (const name of [...new Set(records.map((d) => d.name))]) {
-            const dnsId = `dns${i}_${[...new Set((path.dns ?? []).map((d) => d.name))].indexOf(name)}`;
+            const dnsId = `dns${i}_${dnsNames.indexOf(name)}`;
             const these = records.filter((d) => d.name === name);
-            const detail = `${dnsDetail(these[0]).replace(/ alias \S+/, ` alias ${these.map((d) => d.type).join("+")}`)}`;
+            const detail = dnsDetail(these[0], these.map((d) => d.type).join("+"));
             out.push(`    ${dnsId}[${label(`DNS ${name}<br/>${detail}`)}]`);
             edge("client", dnsId);
             edge(dnsId, lbId);
         }
         lb.listeners.forEach((l, j) => {
             const lId = `${lbId}_l${j}`;
-            const through =
-                l.protocol === "TCP" && passThrough.has(l.port ?? -1) ? "<br/>TLS passes through" : "";
+            const through = passesTls(l, passThrough) ? "<br/>TLS passes through" : "";
             out.push(`    ${lId}[${label(`listener ${l.protocol ?? "?"}:${l.port ?? "?"}${through}`)}]`);
             edge(lbId, lId);
             l.targetGroups.forEach((tg, k) => {
