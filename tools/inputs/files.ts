@@ -162,27 +162,22 @@ function kustomizations(
     const roots = found.kustomizationDirs
         .filter((d) => !reached.has(realpath(d)))
         .map((d) => byDir.get(realpath(d))!);
-    const owned = new Set<string>();
     const listed = new Set<string>();
-    for (const k of byDir.values()) {
-        for (const f of [k.file, ...k.resources, ...k.inputs]) {
-            owned.add(realpath(f));
-            listed.add(realpath(f));
-        }
-    }
+    for (const k of byDir.values())
+        for (const f of [k.file, ...k.resources, ...k.inputs]) listed.add(realpath(f));
     const unlisted = new Map<string, string>();
     for (const f of found.files) {
         const real = realpath(f);
         const k = byDir.get(realpath(path.dirname(f)));
         if (k && !listed.has(real)) {
-            owned.add(real);
             unlisted.set(
                 real,
                 `in kustomize directory ${k.dir} but not listed in its kustomization (kustomize ignores it)`,
             );
         }
     }
-    return { roots, byDir, owned, unlisted };
+    // A kustomization owns what it lists and what sits unlisted in its directory.
+    return { roots, byDir, owned: new Set([...listed, ...unlisted.keys()]), unlisted };
 }
 
 /**
