@@ -230,6 +230,16 @@ export class StackIndex {
         return `${nameText(m.ns)}/${m.name === UNK ? `${r.name}-<auto>` : m.name}`;
     }
 
+    /** Where a listener forwards: its default actions' target groups, then each rule's (with the rule). */
+    forwards(listener: R): { rule?: R; tg: R }[] {
+        const defaults = this.linked(listener, ["defaultActions"], "targetGroup");
+        const out: { rule?: R; tg: R }[] = defaults.map((tg) => ({ tg }));
+        for (const rule of this.rulesByListener.get(listener) ?? []) {
+            for (const tg of this.linked(rule, ["actions"], "targetGroup")) out.push({ rule, tg });
+        }
+        return out;
+    }
+
     /**
      * Resources linked through the first present `propertyDependencies` key, of `kind`; when no key is
      * present, the `dependencies` of that kind.
@@ -735,14 +745,7 @@ export class Analysis {
             if (!listeners) continue;
             const lbKind = this.lbKind(lb);
             for (const listener of listeners) {
-                const steps: { rule?: R; tg: R }[] = [];
-                for (const tg of this.index.linked(listener, ["defaultActions"], "targetGroup"))
-                    steps.push({ tg });
-                for (const rule of this.index.rulesByListener.get(listener) ?? []) {
-                    for (const tg of this.index.linked(rule, ["actions"], "targetGroup"))
-                        steps.push({ rule, tg });
-                }
-                for (const s of steps) {
+                for (const s of this.index.forwards(listener)) {
                     for (const r of this.reach(s.tg)) {
                         out.push({
                             lb,

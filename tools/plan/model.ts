@@ -183,7 +183,8 @@ export function trafficPath(resources: PlanResource[]): TrafficPath {
                     name: l.name,
                     protocol: l.inputs.protocol,
                     port: l.inputs.port,
-                    targetGroups: ix.linked(lRes, ["defaultActions"], "targetGroup").map((tgRes) => {
+                    // Default actions and listener rules, as the pack follows them; each target group once.
+                    targetGroups: [...new Set(ix.forwards(lRes).map((f) => f.tg))].map((tgRes) => {
                         const tg = rec(tgRes);
                         const hc = tg.inputs.healthCheck ?? {};
                         return {
