@@ -2,8 +2,6 @@
 // `dataplaneMode: ambient`, both with a waypoint, and the defaults (implicit and explicit) that must
 // leave today's program unchanged. Ordering is read from the dependencies the engine records.
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { parse } from "yaml";
 import { evaluateStack, resolveResources } from "../../policies/lib/evaluate";
 import { analyze } from "../../policies/lib/graph";
@@ -15,6 +13,7 @@ import { albInFront } from "../harness/albInFront";
 import { PROD_DECISIONS } from "../harness/decisions";
 import { trafficPath } from "../../tools/plan/model";
 import { mermaid, pathLines } from "../../tools/plan/render";
+import { assertReadmeMermaid } from "../docs/readmeBlock";
 import { podSecurityLabels } from "../../components/podSecurity";
 
 const T = {
@@ -187,16 +186,10 @@ describe("platform modes (dev stack)", function () {
         });
 
         it("README's Gateway API diagram is the plan's mermaid for dev with ingressApi gatewayApi", () => {
-            const start = "<!-- plan:dev-gatewayApi:mermaid -->";
-            const end = "<!-- /plan:dev-gatewayApi:mermaid -->";
-            const expected = `${start}\n\`\`\`mermaid\n${mermaid(trafficPath(gatewayApi.resources as any))}\`\`\`\n${end}`;
-            const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
-            const i = readme.indexOf(start);
-            const j = readme.indexOf(end);
-            const actual = i >= 0 && j > i ? readme.slice(i, j + end.length) : "(markers not found)";
-            assert.ok(
-                actual === expected,
-                `README.md must contain exactly this block:\n\n${expected}\n\nfound:\n${actual}\n`,
+            assertReadmeMermaid(
+                "plan:dev-gatewayApi:mermaid",
+                mermaid(trafficPath(gatewayApi.resources as any)),
+                "npm run --silent plan -- --stack dev --config ingressApi=gatewayApi --format mermaid",
             );
         });
     });
