@@ -5,9 +5,26 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 
+const parsed = new Map<string, { text: string; doc: any }>();
+
+/**
+ * A YAML file's document. Parsed once per content: the tests record the program dozens of times per
+ * process, and parsing Pulumi.yaml and the stack file for each took about half a second in all.
+ * Each caller gets its own copy.
+ */
+function readYamlFile(file: string): any {
+    const text = fs.readFileSync(file, "utf8");
+    let hit = parsed.get(file);
+    if (hit?.text !== text) {
+        hit = { text, doc: YAML.parse(text) ?? {} };
+        parsed.set(file, hit);
+    }
+    return structuredClone(hit.doc);
+}
+
 /** Parsed Pulumi.yaml: project name and declared config (bare or namespaced keys). */
 export function readProjectFile(rootDir: string): { name: string; config: Record<string, any> } {
-    const doc = YAML.parse(fs.readFileSync(path.join(rootDir, "Pulumi.yaml"), "utf8")) ?? {};
+    const doc = readYamlFile(path.join(rootDir, "Pulumi.yaml"));
     return { name: String(doc.name), config: doc.config ?? {} };
 }
 
@@ -32,7 +49,7 @@ export function loadStackConfig(stack: string, rootDir: string): Record<string, 
     }
     const stackFile = path.join(rootDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) throw new Error(`no stack file ${stackFile}`);
-    const stackDoc = YAML.parse(fs.readFileSync(stackFile, "utf8")) ?? {};
+    const stackDoc = readYamlFile(stackFile);
     for (const [key, value] of Object.entries(stackDoc.config ?? {})) {
         result[fullKey(project.name, key)] = value;
     }
