@@ -1,11 +1,13 @@
-// A small validator for Kubernetes custom objects against structural schemas declared in
-// test/harness/crdSchemas.ts (the subset of each real CRD's openAPIV3Schema the program uses).
-// Unknown fields are errors: a structural schema prunes them on the API server, so a misspelt field
-// would be silently dropped there instead of failing.
+// The one validator of Kubernetes custom objects in this project, against structural schemas declared
+// in test/harness/crdSchemas.ts and test/harness/karpenterCrdSchemas.ts (the subset of each real
+// CRD's openAPIV3Schema the program uses). Unknown fields are errors: a structural schema prunes them
+// on the API server and server-side apply rejects them, so a misspelt field would be silently dropped
+// or refused only at `pulumi up`, after the cluster exists.
 
 /** A structural-schema node: the OpenAPI v3 subset Kubernetes CRDs use. */
 export interface SchemaNode {
-    type: "object" | "string" | "integer" | "boolean" | "array";
+    /** `int-or-string` is `x-kubernetes-int-or-string: true` (a quantity, a percentage or a count). */
+    type: "object" | "string" | "integer" | "boolean" | "array" | "int-or-string";
     /** Declared fields of an object. */
     properties?: Record<string, SchemaNode>;
     /** Required fields of an object. */
@@ -16,12 +18,20 @@ export interface SchemaNode {
     items?: SchemaNode;
     /** Allowed values. */
     enum?: (string | number)[];
-    /** Regular expression a string must match. */
+    /** Regular expression a string must match (unanchored as in OpenAPI: anchors are the pattern's). */
     pattern?: string;
+    /** Longest allowed string. */
+    maxLength?: number;
     /** Inclusive bounds of an integer. */
     minimum?: number;
     maximum?: number;
-    /** Rules the CRD states in x-kubernetes-validations (CEL) or its docs, as functions: a message or undefined. */
+    /** Inclusive bounds of an array's length. */
+    minItems?: number;
+    maxItems?: number;
+    /**
+     * Rules the CRD states in x-kubernetes-validations (CEL) or its docs, as predicates with the CRD's
+     * message; they run once the node's own type is right.
+     */
     rules?: { message: string; check: (value: any) => boolean }[];
 }
 
@@ -46,22 +56,33 @@ function typeOf(v: unknown): string {
 
 function check(node: SchemaNode, value: unknown, path: string, errors: string[]): void {
     const t = typeOf(value);
-    if (t !== node.type) {
+    const typeOk = node.type === "int-or-string" ? t === "integer" || t === "string" : t === node.type;
+    if (!typeOk) {
         errors.push(`${path}: expected ${node.type}, got ${t}`);
         return;
     }
     if (node.enum && !node.enum.includes(value as string | number)) {
         errors.push(`${path}: ${JSON.stringify(value)} is not one of ${node.enum.join("|")}`);
     }
-    if (node.pattern && !new RegExp(node.pattern).test(value as string)) {
-        errors.push(`${path}: ${JSON.stringify(value)} does not match ${node.pattern}`);
+    if (typeof value === "string") {
+        if (node.pattern && !new RegExp(node.pattern).test(value))
+            errors.push(`${path}: ${JSON.stringify(value)} does not match ${node.pattern}`);
+        if (node.maxLength !== undefined && value.length > node.maxLength)
+            errors.push(`${path}: ${JSON.stringify(value)} is longer than ${node.maxLength}`);
     }
-    if (node.minimum !== undefined && (value as number) < node.minimum)
-        errors.push(`${path}: ${String(value)} is below ${node.minimum}`);
-    if (node.maximum !== undefined && (value as number) > node.maximum)
-        errors.push(`${path}: ${String(value)} is above ${node.maximum}`);
-    if (node.type === "array")
-        (value as unknown[]).forEach((v, i) => check(node.items!, v, `${path}[${i}]`, errors));
+    if (typeof value === "number") {
+        if (node.minimum !== undefined && value < node.minimum)
+            errors.push(`${path}: ${value} is below ${node.minimum}`);
+        if (node.maximum !== undefined && value > node.maximum)
+            errors.push(`${path}: ${value} is above ${node.maximum}`);
+    }
+    if (Array.isArray(value)) {
+        if (node.minItems !== undefined && value.length < node.minItems)
+            errors.push(`${path}: ${value.length} items, below minItems ${node.minItems}`);
+        if (node.maxItems !== undefined && value.length > node.maxItems)
+            errors.push(`${path}: ${value.length} items, above maxItems ${node.maxItems}`);
+        value.forEach((v, i) => check(node.items!, v, `${path}[${i}]`, errors));
+    }
     if (node.type === "object") {
         const obj = value as Record<string, unknown>;
         for (const r of node.required ?? []) {
