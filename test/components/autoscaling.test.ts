@@ -6,7 +6,8 @@ import { query, RecordedResource, recordStack, RecordResult } from "../harness/p
 import { ConfigError } from "../../components/config";
 import { NODE_ROLE_POLICIES } from "../../components/cluster";
 import { INTERRUPTION_EVENTS } from "../../components/karpenter";
-import { validateEC2NodeClass, validateNodePool } from "../../components/karpenterCrds";
+import { validateCustomObject } from "../harness/crdSchema";
+import { EC2_NODE_CLASS_CRD, NODE_POOL_CRD } from "../harness/karpenterCrdSchemas";
 import { PROD_DECISIONS } from "../harness/decisions";
 import { readConfig } from "../harness/readConfig";
 
@@ -324,8 +325,8 @@ describe("autoscaling: metrics-server and Karpenter (dev and prod stacks)", () =
                 const rs = stacks()[env];
                 const nc = query.one(rs, T.nodeClass).inputs;
                 const np = query.one(rs, T.nodePool).inputs;
-                assert.deepEqual(validateEC2NodeClass(nc), []);
-                assert.deepEqual(validateNodePool(np), []);
+                assert.deepEqual(validateCustomObject(EC2_NODE_CLASS_CRD, nc), []);
+                assert.deepEqual(validateCustomObject(NODE_POOL_CRD, np), []);
                 assert.deepEqual(np.spec.template.spec.nodeClassRef, {
                     group: nc.apiVersion.split("/")[0],
                     kind: nc.kind,
@@ -494,8 +495,14 @@ describe("Karpenter CRD shapes reject what the API server would", () => {
     });
 
     it("accepts the baseline objects", () => {
-        assert.deepEqual(validateEC2NodeClass(nodeClass()), []);
-        assert.deepEqual(validateNodePool(nodePool()), []);
+        assert.deepEqual(validateCustomObject(EC2_NODE_CLASS_CRD, nodeClass()), []);
+        assert.deepEqual(validateCustomObject(NODE_POOL_CRD, nodePool()), []);
+    });
+
+    it("accepts a limit given as an integer (the CRD's int-or-string quantity)", () => {
+        const o = nodePool();
+        o.spec.limits = { cpu: 8, memory: "32Gi" };
+        assert.deepEqual(validateCustomObject(NODE_POOL_CRD, o), []);
     });
 
     const ncCases: [string, (s: any) => void, string][] = [
@@ -517,12 +524,12 @@ describe("Karpenter CRD shapes reject what the API server would", () => {
         [
             "hop limit 0",
             (s) => (s.metadataOptions.httpPutResponseHopLimit = 0),
-            "spec.metadataOptions.httpPutResponseHopLimit: 0 is less than 1",
+            "spec.metadataOptions.httpPutResponseHopLimit: 0 is below 1",
         ],
         [
             "IMDS tokens 'sometimes'",
             (s) => (s.metadataOptions.httpTokens = "sometimes"),
-            'spec.metadataOptions.httpTokens: "sometimes" is not one of required, optional',
+            'spec.metadataOptions.httpTokens: "sometimes" is not one of required|optional',
         ],
         [
             "a volume size without unit",
@@ -549,22 +556,33 @@ describe("Karpenter CRD shapes reject what the API server would", () => {
             (s) => (s.subnetSelectorTerms = [{ id: "subnet-1", tags: { a: "b" } }]),
             "spec.subnetSelectorTerms: 'id' is mutually exclusive with other fields of a term",
         ],
+        ["an undeclared field", (s) => (s.userDataa = "x"), "spec.userDataa: unknown field"],
         [
-            "an undeclared field",
-            (s) => (s.userDataa = "x"),
-            'spec: field "userDataa" is not declared in the schema',
+            "an alias longer than 30 characters",
+            (s) => (s.amiSelectorTerms[0].alias = `al2023@v${"1".repeat(30)}`),
+            `spec.amiSelectorTerms[0].alias: "al2023@v${"1".repeat(30)}" is longer than 30`,
+        ],
+        [
+            "no AMI selector term",
+            (s) => (s.amiSelectorTerms = []),
+            "spec.amiSelectorTerms: 0 items, below minItems 1",
+        ],
+        [
+            "31 subnet selector terms",
+            (s) => (s.subnetSelectorTerms = Array.from({ length: 31 }, (_, i) => ({ id: `subnet-${i}` }))),
+            "spec.subnetSelectorTerms: 31 items, above maxItems 30",
         ],
         [
             "a missing securityGroupSelectorTerms",
             (s) => delete s.securityGroupSelectorTerms,
-            "spec: securityGroupSelectorTerms is required",
+            "spec.securityGroupSelectorTerms: required",
         ],
     ];
     for (const [what, mutate, message] of ncCases) {
         it(`EC2NodeClass: rejects ${what}`, () => {
             const o = nodeClass();
             mutate(o.spec);
-            const errors = validateEC2NodeClass(o);
+            const errors = validateCustomObject(EC2_NODE_CLASS_CRD, o);
             assert.ok(
                 errors.some((e) => e.startsWith(message)),
                 `${JSON.stringify(errors)} lacks ${message}`,
@@ -605,7 +623,7 @@ describe("Karpenter CRD shapes reject what the API server would", () => {
         [
             "a limit that is no quantity",
             (s) => (s.limits.cpu = "lots"),
-            'spec.limits.cpu: "lots" is not a Kubernetes quantity',
+            'spec.limits.cpu: "lots" does not match',
         ],
         [
             "a consolidateAfter in words",
@@ -615,7 +633,7 @@ describe("Karpenter CRD shapes reject what the API server would", () => {
         [
             "an unknown consolidation policy",
             (s) => (s.disruption.consolidationPolicy = "Always"),
-            'spec.disruption.consolidationPolicy: "Always" is not one of WhenEmpty, WhenEmptyOrUnderutilized, Balanced',
+            'spec.disruption.consolidationPolicy: "Always" is not one of WhenEmpty|WhenEmptyOrUnderutilized|Balanced',
         ],
         [
             "a budget over 100%",
@@ -625,15 +643,20 @@ describe("Karpenter CRD shapes reject what the API server would", () => {
         [
             "a missing nodeClassRef",
             (s) => delete s.template.spec.nodeClassRef,
-            "spec.template.spec: nodeClassRef is required",
+            "spec.template.spec.nodeClassRef: required",
         ],
-        ["a weight of 0", (s) => (s.weight = 0), "spec.weight: 0 is less than 1"],
+        ["a weight of 0", (s) => (s.weight = 0), "spec.weight: 0 is below 1"],
+        [
+            "a fractional number as a limit",
+            (s) => (s.limits.cpu = 1.5),
+            "spec.limits.cpu: expected int-or-string, got number",
+        ],
     ];
     for (const [what, mutate, message] of npCases) {
         it(`NodePool: rejects ${what}`, () => {
             const o = nodePool();
             mutate(o.spec);
-            const errors = validateNodePool(o);
+            const errors = validateCustomObject(NODE_POOL_CRD, o);
             assert.ok(
                 errors.some((e) => e.startsWith(message)),
                 `${JSON.stringify(errors)} lacks ${message}`,
@@ -643,16 +666,16 @@ describe("Karpenter CRD shapes reject what the API server would", () => {
 
     it("rejects a wrong apiVersion, kind or name", () => {
         assert.deepEqual(
-            validateNodePool({
+            validateCustomObject(NODE_POOL_CRD, {
                 ...nodePool(),
                 apiVersion: "karpenter.sh/v1beta1",
                 kind: "Provisioner",
                 metadata: { name: "Default" },
             }),
             [
-                "apiVersion: expected karpenter.sh/v1",
-                "kind: expected NodePool",
-                'metadata.name: "Default" is not a DNS subdomain name',
+                'apiVersion: "karpenter.sh/v1beta1" is not karpenter.sh/v1',
+                'kind: "Provisioner" is not NodePool',
+                'metadata.name: "Default" is not a DNS subdomain',
             ],
         );
     });
@@ -672,7 +695,8 @@ describe("autoscaling config", () => {
         const spec = query.one(run.resources, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass").inputs.spec;
         assert.equal(spec.tags.team, "platform");
         assert.deepEqual(
-            validateEC2NodeClass(
+            validateCustomObject(
+                EC2_NODE_CLASS_CRD,
                 query.one(run.resources, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass").inputs,
             ),
             [],
