@@ -20,7 +20,7 @@ const ROOT = path.join(__dirname, "..", "..");
 const CACHE = path.join(ROOT, "node_modules", ".cache", "istio-eks-nlb");
 const BUILD_INFO = path.join(CACHE, "tsconfig.tsbuildinfo");
 const STAMP = path.join(CACHE, "typecheck-stamp.json");
-const STAMP_VERSION = 1;
+const STAMP_VERSION = 2;
 
 /** What a file looks like now: content hash for ours, size and mtime for installed packages. */
 function signature(rel) {
@@ -103,7 +103,7 @@ function typecheck() {
             code: 0,
             output: "",
             skipped: true,
-            files: Object.keys(stamp.files).length,
+            files: stamp.checked,
         });
     }
     // The state of the inputs as tsc is about to read them: an edit made while it runs is not
@@ -140,7 +140,10 @@ function typecheck() {
             if (code === 0) {
                 const files = {};
                 for (const f of [...listed, ...always]) files[f] = before.get(f) ?? signature(f);
-                fs.writeFileSync(STAMP, JSON.stringify({ version: STAMP_VERSION, files }));
+                fs.writeFileSync(
+                    STAMP,
+                    JSON.stringify({ version: STAMP_VERSION, checked: listed.length, files }),
+                );
             }
             resolve({
                 code: code ?? 1,
