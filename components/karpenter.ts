@@ -279,10 +279,13 @@ export class Karpenter extends pulumi.ComponentResource {
             },
             parent,
         );
+        // Named by policy, not by position: were the list reordered, attachments named by index would
+        // swap policies, and a replacement that attaches before it detaches would detach a policy
+        // that another attachment still needs.
         const nodePolicies = NODE_ROLE_POLICIES.map(
-            (policy, i) =>
+            (policy) =>
                 new aws.iam.RolePolicyAttachment(
-                    `${name}-node-policy-${i}`,
+                    `${name}-node-${policy}`,
                     {
                         role: nodeRole.name,
                         policyArn: awsManagedPolicyArn(args.account.partition, policy),

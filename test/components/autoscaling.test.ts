@@ -149,9 +149,7 @@ describe("autoscaling: metrics-server and Karpenter (dev and prod stacks)", () =
             const access = query.one(rs, T.accessEntry);
             assert.ok(nc.dependencies!.includes(k.urn), "node class after the chart");
             assert.ok(nc.dependencies!.includes(access.urn), "node class after the access entry");
-            for (const a of query
-                .ofType(rs, T.attachment)
-                .filter((x) => x.name.includes("-karpenter-node-policy-")))
+            for (const a of query.ofType(rs, T.attachment).filter((x) => x.name.includes("-karpenter-node-")))
                 assert.ok(nc.dependencies!.includes(a.urn), `node class after ${a.name}`);
             assert.ok(np.dependencies!.includes(k.urn), "pool after the chart");
             assert.ok(np.dependencies!.includes(nc.urn), "pool after its node class");
@@ -307,6 +305,15 @@ describe("autoscaling: metrics-server and Karpenter (dev and prod stacks)", () =
                 .map((a) => a.inputs.policyArn)
                 .sort();
             assert.deepEqual(attached, NODE_ROLE_POLICIES.map((p) => `arn:aws:iam::aws:policy/${p}`).sort());
+            // Each attachment is named by its policy, so reordering the list changes nothing.
+            assert.deepEqual(
+                query
+                    .ofType(rs, T.attachment)
+                    .filter((a) => a.inputs.role === known(role.outputs.name))
+                    .map((a) => a.name.split("-karpenter-node-")[1])
+                    .sort(),
+                [...NODE_ROLE_POLICIES].sort(),
+            );
             const managedRole = query.ofType(rs, T.role).find((r) => r.name.endsWith("-cluster-node-role"))!;
             assert.notEqual(
                 role.outputs.arn,
