@@ -44,6 +44,7 @@ describe("platform modes (dev stack)", function () {
     this.timeout(60000);
     let gatewayApi: RecordResult<Record<string, unknown>>;
     let ambient: RecordResult<Record<string, unknown>>;
+    let waypoint: RecordResult<Record<string, unknown>>;
     let both: RecordResult<Record<string, unknown>>;
     let implicit: RecordResult<Record<string, unknown>>;
     let explicit: RecordResult<Record<string, unknown>>;
@@ -51,6 +52,9 @@ describe("platform modes (dev stack)", function () {
     before(async () => {
         gatewayApi = await recordStack("dev", { overrides: { ingressApi: "gatewayApi" } });
         ambient = await recordStack("dev", { overrides: { dataplaneMode: "ambient" } });
+        waypoint = await recordStack("dev", {
+            overrides: { dataplaneMode: "ambient", ambientWaypoint: true },
+        });
         both = await recordStack("dev", {
             overrides: { ingressApi: "gatewayApi", dataplaneMode: "ambient", ambientWaypoint: true },
             extend: albInFront,
@@ -90,6 +94,10 @@ describe("platform modes (dev stack)", function () {
             ]);
             assert.equal(chart(rs, "istiod").inputs.values.profile, undefined);
             assert.equal(sampleNs(rs).inputs.metadata.labels["istio-injection"], "enabled");
+            assert.ok(
+                !("ambient" in trafficPath(rs as any)),
+                "the plan's path has no ambient hop with sidecars",
+            );
         });
     });
 
@@ -228,6 +236,30 @@ describe("platform modes (dev stack)", function () {
             const pa = query.one(rs, "kubernetes:security.istio.io/v1:PeerAuthentication");
             assert.equal(pa.inputs.spec.mtls.mode, "STRICT");
         });
+
+        it("npm run plan draws the gateway's HBONE hop to the sample's ztunnel (text, json, mermaid)", () => {
+            const path = trafficPath(ambient.resources as any);
+            assert.deepEqual(path.ambient, [
+                {
+                    route: { kind: "VirtualService", name: "sample/hello" },
+                    service: "sample/hello:80",
+                    enrolment: "Namespace sample istio.io/dataplane-mode=ambient",
+                    ztunnel: "Helm chart ztunnel 1.27.3 (istio-eks-nlb-ambient-ztunnel)",
+                },
+            ]);
+            const lines = pathLines(path);
+            const vs = lines.indexOf(
+                "        -> VirtualService sample/hello: * -> hello.sample.svc.cluster.local:80",
+            );
+            assert.deepEqual(lines.slice(vs + 1, vs + 3), [
+                "           -> HBONE:15008 to ztunnel of the pod's node [L4] (Helm chart ztunnel 1.27.3 (istio-eks-nlb-ambient-ztunnel))",
+                "              -> pods of Service sample/hello:80 (no sidecar: Namespace sample istio.io/dataplane-mode=ambient)",
+            ]);
+            const chart = mermaid(path);
+            assert.ok(chart.includes('    vs1 -->|"HBONE :15008"| amb0_zt\n'), chart);
+            assert.ok(chart.includes("    amb0_zt --> amb0_pods\n"), chart);
+            assert.ok(!chart.includes("amb0_wp"), "no waypoint without ambientWaypoint");
+        });
     });
 
     describe("gatewayApi + ambient + waypoint", () => {
@@ -257,6 +289,38 @@ describe("platform modes (dev stack)", function () {
             );
         });
 
+        it("npm run plan draws the HTTPRoute's backend through the waypoint, then ztunnel (text, json, mermaid)", () => {
+            const path = trafficPath(platform() as any);
+            assert.deepEqual(path.ambient, [
+                {
+                    route: { kind: "HTTPRoute", name: "sample/hello" },
+                    service: "sample/hello:80",
+                    enrolment: "Namespace sample istio.io/dataplane-mode=ambient",
+                    ztunnel: "Helm chart ztunnel 1.27.3 (istio-eks-nlb-ambient-ztunnel)",
+                    waypoint: {
+                        name: "sample/waypoint",
+                        source: "Gateway API Gateway, class istio-waypoint, HBONE:15008",
+                        labels: "Namespace sample istio.io/use-waypoint=waypoint, Namespace sample istio.io/ingress-use-waypoint=true",
+                        ingress: true,
+                    },
+                },
+            ]);
+            const lines = pathLines(path);
+            const route = lines.indexOf("     -> HTTPRoute sample/hello (listener http: * -> hello:80)");
+            assert.deepEqual(lines.slice(route + 1, route + 4), [
+                "        -> HBONE to waypoint sample/waypoint [L7] (Gateway API Gateway, class istio-waypoint, HBONE:15008; Namespace sample istio.io/use-waypoint=waypoint, Namespace sample istio.io/ingress-use-waypoint=true)",
+                "           -> HBONE:15008 to ztunnel of the pod's node [L4] (Helm chart ztunnel 1.27.3 (istio-eks-nlb-ambient-ztunnel))",
+                "              -> pods of Service sample/hello:80 (no sidecar: Namespace sample istio.io/dataplane-mode=ambient)",
+            ]);
+            const chart = mermaid(path);
+            for (const e of [
+                '    hr0 -->|"HBONE"| amb0_wp\n',
+                '    amb0_wp -->|"HBONE :15008"| amb0_zt\n',
+                "    amb0_zt --> amb0_pods\n",
+            ])
+                assert.ok(chart.includes(e), `${e}in\n${chart}`);
+        });
+
         it("an ALB put in front of the generated gateway Service is rejected by the pack", async () => {
             const vs = (await evaluateStack(both.resources)).filter(
                 (v) => v.policyName === NO_ALB_POLICY_NAME && v.enforcementLevel === "mandatory",
@@ -265,6 +329,28 @@ describe("platform modes (dev stack)", function () {
             assert.ok(vs[0].message.includes("istio-ingress/istio-ingressgateway-istio"), vs[0].message);
             const clean = await evaluateStack(platform());
             assert.equal(clean.filter((v) => v.enforcementLevel === "mandatory").length, 0);
+        });
+    });
+
+    describe("ambient + waypoint (Istio API)", () => {
+        it("npm run plan draws the VirtualService's backend through the waypoint, then ztunnel (text, json, mermaid)", () => {
+            const path = trafficPath(waypoint.resources as any);
+            assert.deepEqual(
+                path.ambient?.map((a) => [a.route.name, a.service, a.waypoint?.name, a.waypoint?.ingress]),
+                [["sample/hello", "sample/hello:80", "sample/waypoint", true]],
+            );
+            const lines = pathLines(path);
+            const vs = lines.indexOf(
+                "        -> VirtualService sample/hello: * -> hello.sample.svc.cluster.local:80",
+            );
+            assert.deepEqual(lines.slice(vs + 1, vs + 4), [
+                "           -> HBONE to waypoint sample/waypoint [L7] (Gateway API Gateway, class istio-waypoint, HBONE:15008; Namespace sample istio.io/use-waypoint=waypoint, Namespace sample istio.io/ingress-use-waypoint=true)",
+                "              -> HBONE:15008 to ztunnel of the pod's node [L4] (Helm chart ztunnel 1.27.3 (istio-eks-nlb-ambient-ztunnel))",
+                "                 -> pods of Service sample/hello:80 (no sidecar: Namespace sample istio.io/dataplane-mode=ambient)",
+            ]);
+            const chart = mermaid(path);
+            assert.ok(chart.includes('    vs1 -->|"HBONE"| amb0_wp\n'), chart);
+            assert.ok(chart.includes('    amb0_wp -->|"HBONE :15008"| amb0_zt\n'), chart);
         });
     });
 

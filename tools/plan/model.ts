@@ -8,7 +8,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { readGatewayConfig } from "../../policies/lib/config";
 import { resolveResources } from "../../policies/lib/evaluate";
-import { analyze, chartService, StackIndex } from "../../policies/lib/graph";
+import { analyze, chartService, clusterDnsService, StackIndex } from "../../policies/lib/graph";
 import type { StackResource } from "../../policies/lib/types";
 import { cmp } from "../lib/report";
 
@@ -89,6 +89,33 @@ export interface TlsHop {
     certificate?: { name: string; dnsNames: string[]; issuer: string };
 }
 
+/**
+ * The gateway's hop to a route's backend in an ambient namespace: no sidecar there, so the gateway
+ * speaks HBONE (mTLS tunnelled on port 15008) to the ztunnel of the pod's node, or first to the
+ * namespace's waypoint when the Service uses one and admits ingress traffic to it.
+ */
+export interface AmbientHop {
+    /** The route it follows (`kind` and `name` of a {@link RouteHop}). */
+    route: { kind: RouteHop["kind"]; name: string };
+    /** `namespace/name:port` of the backend Service. */
+    service: string;
+    /** What enrols its pods: `Namespace sample istio.io/dataplane-mode=ambient`. */
+    enrolment: string;
+    /** The ztunnel DaemonSet's source: `Helm chart ztunnel 1.27.3 (name)`, or `not declared in this stack`. */
+    ztunnel: string;
+    /** The waypoint the Service names with `istio.io/use-waypoint` (absent: none). */
+    waypoint?: {
+        /** `namespace/name` of the waypoint Gateway. */
+        name: string;
+        /** `Gateway API Gateway, class istio-waypoint, HBONE:15008`, or `not declared in this stack`. */
+        source: string;
+        /** The labels that put it on the path: `Namespace sample istio.io/use-waypoint=waypoint, ...`. */
+        labels: string;
+        /** False when ingress goes straight to ztunnel: no `istio.io/ingress-use-waypoint: "true"`. */
+        ingress: boolean;
+    };
+}
+
 export interface TrafficPath {
     loadBalancers: LoadBalancerHop[];
     gateways: GatewayHop[];
@@ -97,6 +124,16 @@ export interface TrafficPath {
     dns?: DnsHop[];
     /** Only when a gateway terminates TLS (absent: none). */
     tls?: TlsHop[];
+    /** Only when a route's backend is in an ambient namespace (absent: none, as with sidecars). */
+    ambient?: AmbientHop[];
+}
+
+/** A route's backend Service, as the route names it. */
+interface Backend {
+    route: AmbientHop["route"];
+    ns: string;
+    name: string;
+    port?: number | string;
 }
 
 const ISTIO_GATEWAY = /^kubernetes:networking\.istio\.io\/(?:v1|v1beta1|v1alpha3):Gateway$/;
@@ -104,6 +141,9 @@ const ROUTE53_RECORD = /^aws:route53\/record:Record$/;
 const CERTIFICATE = /^kubernetes:cert-manager\.io\/v1:Certificate$/;
 const CLUSTER_ISSUER = /^kubernetes:cert-manager\.io\/v1:(Cluster)?Issuer$/;
 const VIRTUAL_SERVICE = /^kubernetes:networking\.istio\.io\/(?:v1|v1beta1|v1alpha3):VirtualService$/;
+const NAMESPACE = /^kubernetes:core\/v1:Namespace$/;
+/** Istio's ztunnel chart, by name, OCI reference or archive (as the pack matches the gateway chart). */
+const ZTUNNEL_CHART = /(?:^|\/)ztunnel(?:-v?\d[\w.+-]*)?(?:\.tgz)?$/;
 
 /** The component tree: every component (custom: false) with the types of its direct custom children. */
 export function componentTree(resources: PlanResource[]): {
@@ -257,6 +297,7 @@ export function trafficPath(resources: PlanResource[]): TrafficPath {
     });
 
     const routes: RouteHop[] = [];
+    const backends: Backend[] = [];
     const istioGateways = of(ISTIO_GATEWAY);
     for (const g of istioGateways) {
         const selector: Record<string, string> = g.inputs.spec?.selector ?? {};
@@ -280,6 +321,21 @@ export function trafficPath(resources: PlanResource[]): TrafficPath {
                     `${r.destination?.host ?? "?"}${r.destination?.port?.number ? `:${r.destination.port.number}` : ""}`,
             ),
         );
+        for (const h of (vs.inputs.spec?.http ?? []) as any[]) {
+            for (const r of (h.route ?? []) as any[]) {
+                const host: string | undefined = r.destination?.host;
+                // A short host is a Service of the VirtualService's namespace.
+                const svc = host
+                    ? (clusterDnsService(host) ?? (host.includes(".") ? undefined : { ns, name: host }))
+                    : undefined;
+                if (svc)
+                    backends.push({
+                        route: { kind: "VirtualService", name: k8sName(vs) },
+                        ...svc,
+                        port: r.destination?.port?.number,
+                    });
+            }
+        }
         routes.push({
             kind: "VirtualService",
             name: k8sName(vs),
@@ -306,6 +362,18 @@ export function trafficPath(resources: PlanResource[]): TrafficPath {
                     .filter((f) => f.type === "RequestRedirect")
                     .map((f) => `redirect to ${f.requestRedirect?.scheme ?? "?"}`),
             ]);
+            const rns = route.inputs.metadata?.namespace ?? "default";
+            for (const rule of (route.inputs.spec?.rules ?? []) as any[]) {
+                for (const b of (rule.backendRefs ?? []) as any[]) {
+                    if ((b.kind ?? "Service") !== "Service" || (b.group ?? "") !== "" || !b.name) continue;
+                    backends.push({
+                        route: { kind: "HTTPRoute", name: k8sName(route) },
+                        ns: b.namespace ?? rns,
+                        name: b.name,
+                        port: b.port,
+                    });
+                }
+            }
             routes.push({
                 kind: "HTTPRoute",
                 name: k8sName(route),
@@ -319,7 +387,71 @@ export function trafficPath(resources: PlanResource[]): TrafficPath {
     if (dns.length) path.dns = dns;
     const tls = tlsHops(resources, ix.list("gateway").map(rec));
     if (tls.length) path.tls = tls;
+    const ambient = ambientHops(resources, ix, rec, charts, backends);
+    if (ambient.length) path.ambient = ambient;
     return path;
+}
+
+/**
+ * The HBONE hops to the backends whose namespace is enrolled in ambient (`istio.io/dataplane-mode:
+ * ambient` on its Namespace), through the waypoint its Service or Namespace names with
+ * `istio.io/use-waypoint` (the Service's label wins, `none` opts out), as istiod reads the labels.
+ */
+function ambientHops(
+    resources: PlanResource[],
+    ix: StackIndex,
+    rec: (r: PolicyResource) => PlanResource,
+    charts: PolicyResource[],
+    backends: Backend[],
+): AmbientHop[] {
+    const namespaces = new Map(
+        resources.filter((r) => NAMESPACE.test(r.type)).map((n) => [n.inputs.metadata?.name ?? n.name, n]),
+    );
+    const ztunnelChart = charts.map(rec).find((c) => ZTUNNEL_CHART.test(String(c.inputs.chart ?? "")));
+    const ztunnel = ztunnelChart
+        ? `Helm chart ${ztunnelChart.inputs.chart}${ztunnelChart.inputs.version ? ` ${ztunnelChart.inputs.version}` : ""} (${ztunnelChart.name})`
+        : "not declared in this stack";
+    const out: AmbientHop[] = [];
+    for (const b of backends) {
+        const nsRes = namespaces.get(b.ns);
+        const nsLabels: Record<string, string> = nsRes?.inputs.metadata?.labels ?? {};
+        if (nsLabels["istio.io/dataplane-mode"] !== "ambient") continue;
+        const svcRes = ix.servicesByKey.get(`${b.ns}/${b.name}`)?.[0];
+        const svcLabels: Record<string, string> = (svcRes && rec(svcRes).inputs.metadata?.labels) ?? {};
+        // Each label from the Service when it sets it, else from the Namespace; named where it was read.
+        const label = (key: string) => {
+            if (key in svcLabels) return { value: svcLabels[key], where: `Service ${b.ns}/${b.name}` };
+            if (key in nsLabels) return { value: nsLabels[key], where: `Namespace ${b.ns}` };
+            return undefined;
+        };
+        const hop: AmbientHop = {
+            route: b.route,
+            service: `${b.ns}/${b.name}:${b.port ?? "?"}`,
+            enrolment: `Namespace ${b.ns} istio.io/dataplane-mode=ambient`,
+            ztunnel,
+        };
+        const use = label("istio.io/use-waypoint");
+        if (use && use.value && use.value !== "none") {
+            const wpNs = label("istio.io/use-waypoint-namespace")?.value || b.ns;
+            const ingress = label("istio.io/ingress-use-waypoint");
+            const gwRes = ix.gatewaysByKey.get(`${wpNs}/${use.value}`)?.[0];
+            const gw = gwRes && rec(gwRes);
+            const hbone = ((gw?.inputs.spec?.listeners ?? []) as any[]).find((l) => l.protocol === "HBONE");
+            hop.waypoint = {
+                name: `${wpNs}/${use.value}`,
+                source: gw
+                    ? `Gateway API Gateway, class ${gw.inputs.spec?.gatewayClassName ?? "?"}${hbone ? `, HBONE:${hbone.port}` : ""}`
+                    : "not declared in this stack",
+                labels: [
+                    `${use.where} istio.io/use-waypoint=${use.value}`,
+                    ...(ingress ? [`${ingress.where} istio.io/ingress-use-waypoint=${ingress.value}`] : []),
+                ].join(", "),
+                ingress: ingress?.value === "true",
+            };
+        }
+        out.push(hop);
+    }
+    return out;
 }
 
 /** `HTTP:80 *`; a redirecting server ends `-> https`, a terminating one names its TLS mode. */

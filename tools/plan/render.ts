@@ -1,6 +1,14 @@
 // Text and Mermaid renderings of the plan. Pure functions of the model, so the README's diagram,
 // the JSON output and `--format mermaid` can never disagree.
-import type { ComponentNode, DnsHop, LoadBalancerHop, TlsHop, TrafficPath } from "./model";
+import type {
+    AmbientHop,
+    ComponentNode,
+    DnsHop,
+    LoadBalancerHop,
+    RouteHop,
+    TlsHop,
+    TrafficPath,
+} from "./model";
 
 const LB_KIND: Record<string, string> = { network: "NLB", application: "ALB", gateway: "GWLB" };
 
@@ -59,6 +67,45 @@ function tlsDetail(t: TlsHop): string {
     return `${t.server} on ${t.gateway}: secret ${t.secret}${cert}`;
 }
 
+/** ztunnel's inbound HBONE port: fixed by Istio, not in any recorded resource (a waypoint's is, in its Gateway). */
+const ZTUNNEL_HBONE_PORT = 15008;
+
+/** The ambient hops of a route (none with sidecars). */
+function ambientOf(path: TrafficPath, r: RouteHop): AmbientHop[] {
+    return (path.ambient ?? []).filter((a) => a.route.kind === r.kind && a.route.name === r.name);
+}
+
+function waypointDetail(w: NonNullable<AmbientHop["waypoint"]>): string {
+    return `${w.source}; ${w.labels}`;
+}
+
+/** ztunnel runs on every node: the hop goes to the one on the node of the pod it picks. */
+const ZTUNNEL_TITLE = "ztunnel of the pod's node";
+
+function podsTitle(a: AmbientHop): string {
+    return `pods of Service ${a.service}`;
+}
+
+/** The gateway's hops to a route's ambient backends, indented under the route's line. */
+function ambientLines(path: TrafficPath, r: RouteHop, pad: string): string[] {
+    const lines: string[] = [];
+    for (const a of ambientOf(path, r)) {
+        let at = pad;
+        const w = a.waypoint;
+        if (w?.ingress) {
+            lines.push(`${at}-> HBONE to waypoint ${w.name} [L7] (${waypointDetail(w)})`);
+            at += "   ";
+        } else if (w) {
+            lines.push(
+                `${at}(not through waypoint ${w.name}: ${w.labels}, ingress uses it only with istio.io/ingress-use-waypoint=true)`,
+            );
+        }
+        lines.push(`${at}-> HBONE:${ZTUNNEL_HBONE_PORT} to ${ZTUNNEL_TITLE} [L4] (${a.ztunnel})`);
+        lines.push(`${at}   -> ${podsTitle(a)} (no sidecar: ${a.enrolment})`);
+    }
+    return lines;
+}
+
 export function pathLines(path: TrafficPath): string[] {
     const lines: string[] = ["  Client"];
     for (const d of path.dns ?? []) lines.push(`  -> DNS ${d.name} (${dnsDetail(d)}) -> ${d.target}`);
@@ -85,11 +132,13 @@ export function pathLines(path: TrafficPath): string[] {
         lines.push(`  -> Istio gateway Service ${g.service} [L7] (${g.source})`);
         for (const r of path.routes.filter((x) => x.kind === "HTTPRoute" && x.from === g.service)) {
             lines.push(`     -> HTTPRoute ${r.name} (${r.detail})`);
+            lines.push(...ambientLines(path, r, "        "));
         }
         for (const r of path.routes.filter((x) => x.kind === "Gateway" && x.from === g.service)) {
             lines.push(`     -> Gateway ${r.name} (${r.detail})`);
             for (const vs of path.routes.filter((x) => x.kind === "VirtualService" && x.from === r.name)) {
                 lines.push(`        -> VirtualService ${vs.name}: ${vs.detail}`);
+                lines.push(...ambientLines(path, vs, "           "));
             }
         }
     }
@@ -166,6 +215,22 @@ export function mermaid(path: TrafficPath): string {
             r.kind === "VirtualService" ? routeId.get(`Gateway:${r.from}`) : gatewayId.get(r.from ?? "");
         if (from) edge(from, id);
     }
+    // Ambient: the route's backend is reached over HBONE, through the waypoint when ingress uses it.
+    (path.ambient ?? []).forEach((a, i) => {
+        const from = routeId.get(`${a.route.kind}:${a.route.name}`);
+        const id = `amb${i}`;
+        let prev = from;
+        const w = a.waypoint;
+        if (w?.ingress) {
+            out.push(`    ${id}_wp[${label(`waypoint ${w.name} (L7)<br/>${w.source}<br/>${w.labels}`)}]`);
+            if (prev) edge(prev, `${id}_wp`, "HBONE");
+            prev = `${id}_wp`;
+        }
+        out.push(`    ${id}_zt[${label(`${ZTUNNEL_TITLE} (L4)<br/>${a.ztunnel}`)}]`);
+        if (prev) edge(prev, `${id}_zt`, `HBONE :${ZTUNNEL_HBONE_PORT}`);
+        out.push(`    ${id}_pods[${label(`${podsTitle(a)}<br/>no sidecar: ${a.enrolment}`)}]`);
+        edge(`${id}_zt`, `${id}_pods`);
+    });
     // Where TLS ends: the certificate's Secret feeds the Gateway that terminates (dotted: config, not traffic).
     (path.tls ?? []).forEach((t, i) => {
         const id = `tls${i}`;
