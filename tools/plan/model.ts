@@ -276,10 +276,9 @@ export function trafficPath(resources: PlanResource[]): TrafficPath {
         });
         if (chartRes) {
             const chart = rec(chartRes);
-            const version = chart.inputs.version ? ` ${chart.inputs.version}` : "";
             return {
                 service: key,
-                source: `Helm chart ${chart.inputs.chart ?? "?"}${version} (${chart.name})`,
+                source: chartSource(chart),
                 labels: chart.inputs.values?.labels ?? {},
             };
         }
@@ -392,6 +391,12 @@ export function trafficPath(resources: PlanResource[]): TrafficPath {
     return path;
 }
 
+/** How the plan names a Helm chart that stands for what it renders: `Helm chart gateway 1.27.3 (name)`. */
+function chartSource(chart: PlanResource): string {
+    const version = chart.inputs.version ? ` ${chart.inputs.version}` : "";
+    return `Helm chart ${chart.inputs.chart ?? "?"}${version} (${chart.name})`;
+}
+
 /**
  * The HBONE hops to the backends whose namespace is enrolled in ambient (`istio.io/dataplane-mode:
  * ambient` on its Namespace), through the waypoint its Service or Namespace names with
@@ -408,9 +413,7 @@ function ambientHops(
         resources.filter((r) => NAMESPACE.test(r.type)).map((n) => [n.inputs.metadata?.name ?? n.name, n]),
     );
     const ztunnelChart = charts.map(rec).find((c) => ZTUNNEL_CHART.test(String(c.inputs.chart ?? "")));
-    const ztunnel = ztunnelChart
-        ? `Helm chart ${ztunnelChart.inputs.chart}${ztunnelChart.inputs.version ? ` ${ztunnelChart.inputs.version}` : ""} (${ztunnelChart.name})`
-        : "not declared in this stack";
+    const ztunnel = ztunnelChart ? chartSource(ztunnelChart) : "not declared in this stack";
     const out: AmbientHop[] = [];
     for (const b of backends) {
         const nsRes = namespaces.get(b.ns);
