@@ -12,7 +12,7 @@ import {
     readSettings,
     subnetCidrs,
 } from "../../components/config";
-import { loadStackConfig } from "../../tools/mocks/pulumiMocks";
+import { loadFixtureStackConfig, loadStackConfig } from "../harness/pulumiMocks";
 import { API_CIDRS_DECISION } from "../harness/decisions";
 import { readProjectFile } from "../../tools/mocks/projectConfig";
 
@@ -307,7 +307,7 @@ describe("config schema", () => {
     }
 
     it("Pulumi.prod.yaml as shipped leaves the API CIDRs to the user: it stops, naming the key and how", () => {
-        const cfg = loadStackConfig("prod", ROOT);
+        const cfg = loadFixtureStackConfig("prod");
         assert.throws(
             () => readSettings(allConfig(cfg), { stack: "prod", region: String(cfg["aws:region"]) }),
             (err: unknown) =>

@@ -10,7 +10,7 @@ import {
     recordProgram,
     recordStack,
     RecordResult,
-} from "../../tools/mocks/pulumiMocks";
+} from "../harness/pulumiMocks";
 import { drainSafePdb, gatewayValues, istiodValues } from "../../components/istio";
 import { Network, selectZones } from "../../components/network";
 import { clientIpDelivery } from "../../components/nlb";

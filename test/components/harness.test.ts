@@ -5,12 +5,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { UNKNOWN } from "../../policies/lib/types";
 import {
-    loadStackConfig,
-    PROJECT_ROOT,
+    loadFixtureStackConfig,
     recordProgram,
     recordStack,
     toStackExport,
-} from "../../tools/mocks/pulumiMocks";
+} from "../harness/pulumiMocks";
 import { PROD_DECISIONS } from "../harness/decisions";
 
 class Box extends pulumi.ComponentResource {
@@ -102,7 +101,7 @@ describe("harness: recordProgram", () => {
     });
 
     it("loadStackConfig overlays the stack file on the Pulumi.yaml defaults", () => {
-        const cfg = loadStackConfig("dev", PROJECT_ROOT);
+        const cfg = loadFixtureStackConfig("dev");
         assert.equal(cfg["aws:region"], "us-west-2");
         assert.equal(cfg["istio-eks-nlb:azCount"], 2); // stack file
         assert.equal(cfg["istio-eks-nlb:istioVersion"], "1.27.3"); // Pulumi.yaml default
@@ -112,7 +111,7 @@ describe("harness: recordProgram", () => {
         // Configs other test files record too, so that this costs one program run (the extend one).
         const dev = await recordStack("dev");
         // The same config spelled out (namespaced keys, the stack file's values) is the same run.
-        assert.equal(await recordStack("dev", { config: loadStackConfig("dev", PROJECT_ROOT) }), dev);
+        assert.equal(await recordStack("dev", { config: loadFixtureStackConfig("dev") }), dev);
         assert.equal(await recordStack("dev", { overrides: { azCount: 2 } }), dev);
         const noKarpenter = await recordStack("dev", { overrides: { karpenterEnabled: false } });
         assert.notEqual(noKarpenter, dev);

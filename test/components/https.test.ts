@@ -16,7 +16,7 @@ import {
     recordProgram,
     recordStack,
     RecordResult,
-} from "../../tools/mocks/pulumiMocks";
+} from "../harness/pulumiMocks";
 
 const HOST = "app.example.com";
 const ZONE = "Z0123456789ABCDEFGHIJ";

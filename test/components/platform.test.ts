@@ -1,7 +1,7 @@
 // The platform as recorded from index.ts for the dev stack (full run) and the prod stack (preview):
 // one NLB, its wiring to the gateway, ordering, security defaults and per-environment differences.
 import { strict as assert } from "assert";
-import { query, RecordedResource, recordStack, RecordResult } from "../../tools/mocks/pulumiMocks";
+import { query, RecordedResource, recordStack, RecordResult } from "../harness/pulumiMocks";
 import { PROD_DECISIONS } from "../harness/decisions";
 
 const T = {

@@ -5,7 +5,7 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import {
-    loadStackConfig,
+    loadFixtureStackConfig,
     PROJECT_ROOT,
     query,
     RecordedResource,
@@ -15,7 +15,7 @@ import {
     RecordResult,
 } from "../harness/pulumiMocks";
 import { ConfigError } from "../../components/config";
-import { MOCK_ACCOUNT } from "../../tools/mocks/pulumiMocks";
+import { MOCK_ACCOUNT } from "../harness/pulumiMocks";
 import { AUTHORIZATION_POLICY } from "../harness/crdSchemas";
 import { validateCustomObject } from "../harness/crdSchema";
 import { awsConfigArgs, awsProviderArgs } from "../../components/awsProvider";
@@ -86,7 +86,7 @@ describe("security (issue 8)", function () {
                         return err;
                     }
                 },
-                { stack: "prod", config: loadStackConfig("prod", PROJECT_ROOT) },
+                { stack: "prod", config: loadFixtureStackConfig("prod") },
             );
             assert.ok(result instanceof ConfigError, String(result));
             assert.match(

@@ -10,7 +10,7 @@ import {
     recordStack,
     requireFresh,
     RecordResult,
-} from "../../tools/mocks/pulumiMocks";
+} from "../harness/pulumiMocks";
 import { ConfigError } from "../../components/config";
 
 const one = <X>(xs: X[], what: string): X => {

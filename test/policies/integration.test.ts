@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import { evaluateStack } from "../../policies/lib/evaluate";
 import type { StackResource } from "../../policies/lib/types";
 import { NO_ALB_POLICY_NAME } from "../../policies/noAlbInFrontOfIstioGateway";
-import { recordStack } from "../../tools/mocks/pulumiMocks";
+import { recordStack } from "../harness/pulumiMocks";
 import { albInFront } from "../harness/albInFront";
 import { PROD_DECISIONS } from "../harness/decisions";
 import { once } from "../tools/run";

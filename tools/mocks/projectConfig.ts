@@ -36,9 +36,15 @@ export function fullKey(project: string, key: string): string {
 /**
  * The effective config of `stack`: Pulumi.yaml defaults overlaid with Pulumi.<stack>.yaml, keyed by
  * full key (`istio-eks-nlb:azCount`, `aws:region`), values as typed YAML values (numbers, booleans,
- * arrays). Secure (encrypted) values are passed through as their `{secure: ...}` objects.
+ * arrays). Secure (encrypted) values are passed through as their `{secure: ...}` objects. The stack
+ * file is read from `stackDir` (default: the project root), so tests can run the project's
+ * Pulumi.yaml with stack files of their own.
  */
-export function loadStackConfig(stack: string, rootDir: string): Record<string, unknown> {
+export function loadStackConfig(
+    stack: string,
+    rootDir: string,
+    stackDir: string = rootDir,
+): Record<string, unknown> {
     const project = readProjectFile(rootDir);
     const result: Record<string, unknown> = {};
     for (const [key, decl] of Object.entries(project.config)) {
@@ -47,7 +53,7 @@ export function loadStackConfig(stack: string, rootDir: string): Record<string, 
         if (isDecl && !("default" in decl)) continue;
         result[fullKey(project.name, key)] = isDecl ? decl.default : decl;
     }
-    const stackFile = path.join(rootDir, `Pulumi.${stack}.yaml`);
+    const stackFile = path.join(stackDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) throw new Error(`no stack file ${stackFile}`);
     const stackDoc = readYamlFile(stackFile);
     for (const [key, value] of Object.entries(stackDoc.config ?? {})) {

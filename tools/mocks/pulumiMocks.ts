@@ -566,8 +566,10 @@ async function runOnce<T>(program: () => T | Promise<T>, options: RecordOptions)
 
 /** Options of {@link recordStack}. */
 export interface RecordStackOptions {
-    /** The stack's config; default: Pulumi.yaml defaults overlaid with the project's Pulumi.<stack>.yaml. */
+    /** The stack's config; default: Pulumi.yaml defaults overlaid with Pulumi.<stack>.yaml from `stackDir`. */
     config?: Record<string, unknown>;
+    /** The folder of the stack file read when `config` is not given; default: the project root. */
+    stackDir?: string;
     /** Values overriding that config; bare keys get the project namespace. */
     overrides?: Record<string, unknown>;
     /** Run as a preview: outputs the mock does not return are unknown. */
@@ -590,7 +592,7 @@ export function recordStack(
     options: RecordStackOptions = {},
 ): Promise<RecordResult<Record<string, any>>> {
     const project = readProjectFile(PROJECT_ROOT).name;
-    const config = { ...(options.config ?? loadStackConfig(stack, PROJECT_ROOT)) };
+    const config = { ...(options.config ?? loadStackConfig(stack, PROJECT_ROOT, options.stackDir)) };
     for (const [k, v] of Object.entries(options.overrides ?? {})) config[fullKey(project, k)] = v;
     const record = () =>
         recordProgram(
