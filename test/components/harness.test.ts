@@ -4,12 +4,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { UNKNOWN } from "../../policies/lib/types";
-import {
-    loadFixtureStackConfig,
-    recordProgram,
-    recordStack,
-    toStackExport,
-} from "../harness/pulumiMocks";
+import { loadFixtureStackConfig, recordProgram, recordStack, toStackExport } from "../harness/pulumiMocks";
 import { PROD_DECISIONS } from "../harness/decisions";
 
 class Box extends pulumi.ComponentResource {

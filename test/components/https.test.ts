@@ -10,13 +10,7 @@ import { evaluateStack } from "../../policies/lib/evaluate";
 import { istioGatewayNlbTlsPassthrough } from "../../policies/istioGatewayNlbTlsPassthrough";
 import { validateCustomObject } from "../harness/crdSchema";
 import { CERTIFICATE, CLUSTER_ISSUER, ISTIO_GATEWAY } from "../harness/crdSchemas";
-import {
-    query,
-    RecordedResource,
-    recordProgram,
-    recordStack,
-    RecordResult,
-} from "../harness/pulumiMocks";
+import { query, RecordedResource, recordProgram, recordStack, RecordResult } from "../harness/pulumiMocks";
 
 const HOST = "app.example.com";
 const ZONE = "Z0123456789ABCDEFGHIJ";
