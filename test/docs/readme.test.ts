@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DECLARED_SCHEMA, PROJECT } from "../../components/config";
-import { README, readmeBlock } from "./readmeBlock";
+import { assertDocBlock, README } from "./readmeBlock";
 
 /** Renders the config reference as a Markdown table, one row per declared key. */
 export function renderConfigTable(): string {
@@ -19,13 +19,11 @@ export function renderConfigTable(): string {
 
 describe("README", () => {
     it("config reference table equals the declared config schema", () => {
-        const { before, body, after } = readmeBlock("config:table");
-        const expected = `\n${renderConfigTable()}\n`;
-        if (process.env.UPDATE_README === "1" && body !== expected) {
-            fs.writeFileSync(README, before + expected + after);
-            return;
-        }
-        assert.equal(body, expected, `README config table is stale; expected:\n${expected}`);
+        assertDocBlock(
+            "config:table",
+            `\n${renderConfigTable()}\n`,
+            "the declared config schema, Pulumi.yaml",
+        );
     });
 
     it("starts newcomers with the test command CI runs and the deploy command that enforces the pack", () => {
