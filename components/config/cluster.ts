@@ -119,7 +119,7 @@ export function validateEndpointAccess(publicAccess: boolean, privateAccess: boo
             "must list the CIDRs allowed to reach the public Kubernetes API endpoint (the networks you and your CI " +
                 "run `pulumi up` and kubectl from), e.g. `pulumi config set --path 'endpointPublicAccessCidrs[0]' " +
                 "203.0.113.0/24`; or set endpointPublicAccess to false for a private-only endpoint reachable from " +
-                "inside the VPC (see the README's Security section)",
+                "inside the VPC (see docs/security.md)",
         );
     }
 }

@@ -16,7 +16,7 @@ export interface DeclaredKey {
     type: DeclaredType;
     /** The default used when the stack does not set the key. */
     default: string | number | boolean | string[];
-    /** One sentence for `pulumi config` users and the README. */
+    /** One sentence for `pulumi config` users and the configuration reference (docs/configuration.md). */
     description: string;
 }
 
@@ -143,7 +143,7 @@ export function parseConfig(
         if (!(key in schema)) {
             throw new ConfigError(
                 `Unknown config "${full}": not declared in Pulumi.yaml; did you mean "${PROJECT}:${nearestKey(key, declared)}"? ` +
-                    `Remove it with \`pulumi config rm ${key}\` or see the README's configuration table for every key.`,
+                    `Remove it with \`pulumi config rm ${key}\` or see docs/configuration.md for every key.`,
             );
         }
         given[key] = value;

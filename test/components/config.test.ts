@@ -224,7 +224,7 @@ describe("config validation", () => {
     it("rejects an undeclared key in the project namespace, naming the nearest declared key", () =>
         rejects(
             { nlbSchme: "internal" },
-            'Unknown config "istio-eks-nlb:nlbSchme": not declared in Pulumi.yaml; did you mean "istio-eks-nlb:nlbScheme"? Remove it with `pulumi config rm nlbSchme` or see the README\'s configuration table for every key.',
+            'Unknown config "istio-eks-nlb:nlbSchme": not declared in Pulumi.yaml; did you mean "istio-eks-nlb:nlbScheme"? Remove it with `pulumi config rm nlbSchme` or see docs/configuration.md for every key.',
         ));
 
     it("matches typos case-insensitively and ignores other namespaces", () => {
@@ -317,7 +317,7 @@ describe("config schema", () => {
                         "the public Kubernetes API endpoint (the networks you and your CI run `pulumi up` and kubectl " +
                         "from), e.g. `pulumi config set --path 'endpointPublicAccessCidrs[0]' 203.0.113.0/24`; or set " +
                         "endpointPublicAccess to false for a private-only endpoint reachable from inside the VPC (see " +
-                        "the README's Security section)",
+                        "docs/security.md)",
         );
     });
 });

@@ -193,7 +193,7 @@ describe("platform modes (dev stack)", function () {
             );
         });
 
-        it("README's Gateway API diagram is the plan's mermaid for dev with ingressApi gatewayApi", () => {
+        it("docs/modes.md's Gateway API diagram is the plan's mermaid for dev with ingressApi gatewayApi", () => {
             assertReadmeMermaid(
                 "plan:dev-gatewayApi:mermaid",
                 mermaid(trafficPath(gatewayApi.resources as any)),

@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DECLARED_SCHEMA, PROJECT } from "../../components/config";
-import { assertDocBlock, README } from "./readmeBlock";
+import { assertDocBlock, docPages, README } from "./readmeBlock";
 
 /** Renders the config reference as a Markdown table, one row per declared key. */
 export function renderConfigTable(): string {
@@ -45,9 +45,14 @@ describe("README", () => {
     it("has no copy-paste trap: no documentation-only address range (RFC 5737) in a command", () => {
         // 192.0.2.0/24, 198.51.100.0/24 and 203.0.113.0/24 pass CIDR validation but no real client
         // has them: pasted into nlbSourceCidrs they lock the user out of their own gateway.
-        const text = fs.readFileSync(README, "utf8");
-        const blocks = [...text.matchAll(/```(?:sh|console)\n([\s\S]*?)```/g)].map((m) => m[1]);
-        assert.ok(blocks.length >= 5, "README has shell blocks");
-        for (const b of blocks) assert.doesNotMatch(b, /\b(192\.0\.2|198\.51\.100|203\.0\.113)\.\d+/);
+        const blocks = docPages().flatMap((page) =>
+            [...fs.readFileSync(page, "utf8").matchAll(/```(?:sh|console)\n([\s\S]*?)```/g)].map((m) => ({
+                page,
+                block: m[1],
+            })),
+        );
+        assert.ok(blocks.length >= 5, "the documentation has shell blocks");
+        for (const { page, block } of blocks)
+            assert.doesNotMatch(block, /\b(192\.0\.2|198\.51\.100|203\.0\.113)\.\d+/, page);
     });
 });

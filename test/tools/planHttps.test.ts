@@ -1,13 +1,13 @@
 // `npm run plan` with the hostname keys (issue 11): `tls: none` set explicitly plans byte for byte
 // what the stack plans by default; with a hostname and Let's Encrypt the plan shows the DNS record,
-// the NLB passing TLS through, the certificate and the Gateway where TLS ends; the README's HTTPS
-// diagram is that plan's Mermaid output.
+// the NLB passing TLS through, the certificate and the Gateway where TLS ends; the HTTPS
+// diagram of docs/https.md is that plan's Mermaid output.
 import { strict as assert } from "assert";
 import { main as plan, PlanReport, renderText } from "../../tools/plan";
 import { assertReadmeMermaid } from "../docs/readmeBlock";
 import { runInProcess } from "./run";
 
-/** The four keys as the README's dev flow sets them. */
+/** The four keys as the dev flow of docs/https.md sets them. */
 export const HTTPS_FLAGS = [
     "-c",
     "hostname=app.example.com",
@@ -85,7 +85,7 @@ describe("npm run plan: hostname and TLS", function () {
         );
     });
 
-    it("README's HTTPS diagram (block plan:dev-https:mermaid) is that plan's --format mermaid", () => {
+    it("docs/https.md's diagram (block plan:dev-https:mermaid) is that plan's --format mermaid", () => {
         assertReadmeMermaid(
             "plan:dev-https:mermaid",
             https.mermaid,
