@@ -5,6 +5,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DECLARED_SCHEMA, PROJECT } from "../../components/config";
+import { POLICY_PACK } from "../../tools/deploy";
 import { assertDocBlock, docPages, README } from "./readmeBlock";
 
 /** Renders the config reference as a Markdown table, one row per declared key. */
@@ -35,6 +36,8 @@ describe("README", () => {
         assert.match(start, /^npm ci && npm test$/m);
         assert.match(start, /^npm run deploy -- --stack dev$/m);
         // That script is tools/deploy.ts `up`, which adds --policy-pack policies (test/tools/deploy.test.ts).
+        assert.match(start, /runs `pulumi up --stack dev --policy-pack policies`/);
+        assert.equal(POLICY_PACK, "policies");
         const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8"));
         assert.equal(pkg.scripts.deploy, "tsx tools/deploy.ts up");
         const ci = fs.readFileSync(path.join(__dirname, "..", "..", ".ci", "run"), "utf8");
@@ -54,5 +57,28 @@ describe("README", () => {
         assert.ok(blocks.length >= 5, "the documentation has shell blocks");
         for (const { page, block } of blocks)
             assert.doesNotMatch(block, /\b(192\.0\.2|198\.51\.100|203\.0\.113)\.\d+/, page);
+    });
+
+    it("is a short front door: at most 300 lines, dev and prod side by side before the reference", () => {
+        const text = fs.readFileSync(README, "utf8");
+        const lines = text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
+        assert.ok(lines <= 300, `README.md has ${lines} lines; move reference material to docs/`);
+        const headings = [...text.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+        assert.ok(
+            headings.indexOf("dev and prod, side by side") >= 0 &&
+                headings.indexOf("dev and prod, side by side") < headings.indexOf("What it builds"),
+            headings.join(" | "),
+        );
+    });
+
+    it("links every docs page from its Documentation list", () => {
+        const text = fs.readFileSync(README, "utf8");
+        const list = text.slice(text.indexOf("\n## Documentation\n"));
+        const linked = new Set([...list.matchAll(/^- \[[^\]]+\]\((docs\/[^)#]+\.md)\)/gm)].map((m) => m[1]));
+        const pages = docPages()
+            .slice(1)
+            .map((p) => path.relative(path.dirname(README), p).split(path.sep).join("/"));
+        assert.ok(pages.length >= 9, "the docs pages exist");
+        for (const page of pages) assert.ok(linked.has(page), `README's Documentation list misses ${page}`);
     });
 });
