@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { main as check } from "../../tools/check";
 import { main as plan } from "../../tools/plan";
-import { FIXTURE_STACKS } from "../harness/pulumiMocks";
+import { FIXTURE_STACKS, recordStack } from "../harness/pulumiMocks";
 import { RunResult, runInProcess } from "../tools/run";
 import { assertDocBlock, ROOT } from "./readmeBlock";
 
@@ -116,5 +116,23 @@ describe("documentation samples", function () {
             { script: "plan", main: planOnFixtures, argv: ["--stack", "dev", "-c", "nodeMinSize=5"] },
             { script: "plan", main: planOnFixtures, argv: ["--stack", "dev", "-c", "nlbSchme=internal"] },
         ]);
+    });
+
+    it("docs/operations.md's outputs table names every stack output (dev with the hostname keys set)", async () => {
+        const run = await recordStack("dev", {
+            overrides: {
+                hostname: "app.example.com",
+                hostedZoneId: "Z0123456789ABCDEFGHIJ",
+                tls: "letsencryptStaging",
+                acmeEmail: "ops@example.com",
+            },
+        });
+        const page = fs.readFileSync(path.join(ROOT, "docs", "operations.md"), "utf8");
+        const table = page.slice(
+            page.indexOf("\n## Outputs\n"),
+            page.indexOf("\n## ", page.indexOf("\n## Outputs\n") + 1),
+        );
+        const documented = [...table.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]);
+        assert.deepEqual([...documented].sort(), Object.keys(run.outputs).sort());
     });
 });
