@@ -20,7 +20,7 @@ function prose(text: string): string {
 }
 
 /** A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to hyphens. */
-export function anchorOf(heading: string): string {
+function anchorOf(heading: string): string {
     return heading
         .trim()
         .toLowerCase()
@@ -42,7 +42,7 @@ function anchors(text: string): Set<string> {
 }
 
 /** Every relative link of `pages` that does not resolve, as "page: target (why)"; and how many were checked. */
-export function brokenLinks(
+function brokenLinks(
     pages: string[],
     root: string,
     pending: readonly string[] = [],

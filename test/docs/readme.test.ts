@@ -1,6 +1,7 @@
-// The README's configuration table is generated from Pulumi.yaml (the one declared config schema),
-// so the reference users read cannot drift from what the program accepts.
-// To refresh it after changing the schema: UPDATE_README=1 npx mocha test/docs/readme.test.ts
+// The configuration table (docs/configuration.md) is generated from Pulumi.yaml (the one declared
+// config schema), so the reference users read cannot drift from what the program accepts. To
+// refresh it after changing the schema: UPDATE_README=1 npx mocha test/docs/readme.test.ts
+// And the README as a front door: the commands it starts with, its length, its list of docs pages.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";

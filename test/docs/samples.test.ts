@@ -23,7 +23,7 @@ interface Run {
 }
 
 /** `$ command`, what it printed, and its exit code: a block a reader can compare with their own run. */
-export function transcript(runs: { run: Run; result: RunResult }[]): string {
+function transcript(runs: { run: Run; result: RunResult }[]): string {
     const lines = runs.map(({ run, result }) => {
         // A transcript shows one stream; a run that writes both would need their interleaving.
         assert.ok(
