@@ -1,7 +1,7 @@
 // Entry point: read and validate all configuration first (nothing is registered if any value is
 // bad), then build the platform and export what users and DNS need.
 import * as pulumi from "@pulumi/pulumi";
-import { readSettings } from "./components/config";
+import { readSettings, supportWarnings } from "./components/config";
 import { awsConfigArgs } from "./components/awsProvider";
 import { IstioEksPlatform } from "./components/platform";
 
@@ -10,6 +10,10 @@ const settings = readSettings(allConfig, {
     stack: pulumi.getStack(),
     region: new pulumi.Config("aws").get("region"),
 });
+
+// A version past its support date is a warning, never a refusal (teams stay on a minor on purpose):
+// today's date decides which, so the same stack warns more as its versions age.
+for (const warning of supportWarnings(settings, new Date())) pulumi.log.warn(warning);
 
 // The platform's AWS provider repeats the stack's aws: config (secrets stay secret) and adds the tags.
 // isConfigSecret is exported by the SDK's runtime but not declared in its typings.

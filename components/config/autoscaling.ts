@@ -31,48 +31,22 @@ export interface AutoscalingSettings {
     karpenterCapacityTypes: string[];
 }
 
-/**
- * The oldest Karpenter release that supports each Kubernetes version (karpenter.sh "Compatibility",
- * v1.14 docs). Karpenter refuses to run on a newer Kubernetes than it supports.
- */
-export const KARPENTER_MIN_FOR_KUBERNETES: Readonly<Record<string, string>> = {
-    "1.30": "0.37.0",
-    "1.31": "1.0.5",
-    "1.32": "1.2.0",
-    "1.33": "1.5.0",
-    "1.34": "1.6.0",
-    "1.35": "1.9.0",
-    "1.36": "1.13.0",
-};
-
 /** General-purpose, compute, memory, burstable and storage families; no GPU/accelerator AMIs here. */
 export const KARPENTER_INSTANCE_CATEGORIES = ["c", "m", "r", "t", "i", "d", "x", "z"] as const;
 /** Capacity types of the NodePool (capacity reservations are not used). */
 export const KARPENTER_CAPACITY_TYPES = ["on-demand", "spot"] as const;
 
-/** A pinned Karpenter v1 chart that supports `kubernetesVersion`. */
-export function validateKarpenterChartVersion(value: string, kubernetesVersion: string): void {
+/**
+ * A pinned Karpenter v1 chart. Whether it supports `kubernetesVersion` is the support concern's
+ * check (support.ts, against the support calendar).
+ */
+export function validateKarpenterChartVersion(value: string): void {
     validateChartVersion("karpenterChartVersion", value);
     if (compareVersions(value, "1.0.0") < 0 || compareVersions(value, "2.0.0") >= 0) {
         throw configError(
             "karpenterChartVersion",
             value,
             "must be a 1.x release: the EC2NodeClass and NodePool created here are the v1 APIs",
-        );
-    }
-    const min = KARPENTER_MIN_FOR_KUBERNETES[kubernetesVersion];
-    if (min === undefined) {
-        throw configError(
-            "karpenterChartVersion",
-            value,
-            `has no known support for kubernetesVersion ${kubernetesVersion} (known: ${Object.keys(KARPENTER_MIN_FOR_KUBERNETES).join(", ")}); check Karpenter's compatibility matrix and extend KARPENTER_MIN_FOR_KUBERNETES`,
-        );
-    }
-    if (compareVersions(value, min) < 0) {
-        throw configError(
-            "karpenterChartVersion",
-            value,
-            `does not support kubernetesVersion ${kubernetesVersion}: Karpenter ${min} or later is required`,
         );
     }
 }
@@ -116,7 +90,7 @@ export const autoscalingConfig: ConfigConcern<AutoscalingSettings> = {
     ],
     read(raw) {
         validateChartVersion("metricsServerChartVersion", raw.metricsServerChartVersion);
-        validateKarpenterChartVersion(raw.karpenterChartVersion, raw.kubernetesVersion);
+        validateKarpenterChartVersion(raw.karpenterChartVersion);
         validateAmiAlias(raw.karpenterAmiAlias);
         validateIntRange("karpenterCpuLimit", raw.karpenterCpuLimit, 1, 10000);
         validateIntRange("karpenterMemoryLimitGi", raw.karpenterMemoryLimitGi, 1, 100000);

@@ -14,6 +14,7 @@ import { NlbSettings, nlbConfig } from "./nlb";
 import { TlsSettings, tlsConfig } from "./tls";
 import { AutoscalingSettings, autoscalingConfig } from "./autoscaling";
 import { TagsSettings, tagsConfig } from "./tags";
+import { supportConfig } from "./support";
 
 export * from "./validate";
 export * from "./schema";
@@ -27,6 +28,7 @@ export * from "./modes";
 export * from "./tls";
 export * from "./autoscaling";
 export * from "./tags";
+export * from "./support";
 
 /** Every concern, in validation order (the first bad value found is the one reported). */
 export const CONFIG_CONCERNS: readonly ConfigConcern<object>[] = [
@@ -40,6 +42,8 @@ export const CONFIG_CONCERNS: readonly ConfigConcern<object>[] = [
     tlsConfig,
     autoscalingConfig,
     tagsConfig,
+    // Cross-key: the pinned versions against the support calendar, once each is well-formed.
+    supportConfig,
 ];
 
 /** Validated, typed settings for the whole platform: the stack context plus every concern's settings. */

@@ -144,12 +144,5 @@ export function validateChartVersion(key: string, value: string): void {
     validatePinnedVersion(key, value, "chart version", "1.13.4");
 }
 
-/** Compares `x.y.z` versions: negative, zero or positive like a sort comparator. */
-export function compareVersions(a: string, b: string): number {
-    const pa = a.split(".").map(Number);
-    const pb = b.split(".").map(Number);
-    for (let i = 0; i < 3; i++) {
-        if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
-    }
-    return 0;
-}
+// One version comparison for the config and the policy pack (which cannot import components/).
+export { compareVersions } from "../../policies/lib/support";

@@ -737,16 +737,6 @@ describe("autoscaling config", () => {
             `${K("karpenterChartVersion")}"0.37.0" must be a 1.x release: the EC2NodeClass and NodePool created here are the v1 APIs`,
         ],
         [
-            "a Karpenter too old for the Kubernetes version",
-            { karpenterChartVersion: "1.4.0" },
-            `${K("karpenterChartVersion")}"1.4.0" does not support kubernetesVersion 1.33: Karpenter 1.5.0 or later is required`,
-        ],
-        [
-            "a Kubernetes version beyond the compatibility table",
-            { kubernetesVersion: "1.40" },
-            `${K("karpenterChartVersion")}"1.14.1" has no known support for kubernetesVersion 1.40 (known: 1.30, 1.31, 1.32, 1.33, 1.34, 1.35, 1.36); check Karpenter's compatibility matrix and extend KARPENTER_MIN_FOR_KUBERNETES`,
-        ],
-        [
             "an AMI alias on @latest",
             { karpenterAmiAlias: "al2023@latest" },
             `${K("karpenterAmiAlias")}"al2023@latest" must be a pinned Amazon Linux 2023 AMI alias "al2023@vYYYYMMDD" like "al2023@v20260714" (an EKS AMI release; not @latest)`,

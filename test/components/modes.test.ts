@@ -465,6 +465,10 @@ describe("modes: config", () => {
     for (const [name, values, message] of cases) it(`rejects ${name}`, () => rejects(values, message));
 
     it("an old Istio and a 58-character gateway name stay valid in the default modes", () => {
-        assert.equal(read({ istioVersion: "1.23.2", gatewayName: "g".repeat(58) }).ingressApi, "istio");
+        assert.equal(
+            read({ istioVersion: "1.23.2", kubernetesVersion: "1.30", gatewayName: "g".repeat(58) })
+                .ingressApi,
+            "istio",
+        );
     });
 });

@@ -66,6 +66,8 @@ export interface RecordResult<T> {
     outputs: Record<string, unknown>;
     /** Names of the outputs that are secret. */
     secretOutputs: string[];
+    /** What the program logged with `pulumi.log.warn`, in order (e.g. versions past support). */
+    warnings: string[];
 }
 
 /** Account, region and ids the mocks use, so tests can assert on them. */
@@ -420,9 +422,31 @@ export function recordProgram<T>(
     program: () => T | Promise<T>,
     options: RecordOptions = {},
 ): Promise<RecordResult<T>> {
-    const run = queue.then(() => withoutDebugging(() => runOnce(program, options)));
+    const run = queue.then(() => withoutDebugging(() => capturingWarnings(() => runOnce(program, options))));
     queue = run.catch(() => undefined);
     return run;
+}
+
+/**
+ * With no engine (under mocks) the SDK prints `pulumi.log.warn` as `warning: [runtime] <message>` on
+ * console.warn: a recording keeps those in its result instead of printing them (runs are serialized,
+ * so the messages are this run's); anything else written to console.warn passes through.
+ */
+async function capturingWarnings<T>(
+    work: () => Promise<Omit<RecordResult<T>, "warnings">>,
+): Promise<RecordResult<T>> {
+    const warnings: string[] = [];
+    const print = console.warn;
+    console.warn = (...args: unknown[]) => {
+        const m = /^warning: \[runtime\] ([\s\S]*)$/.exec(args.map(String).join(" "));
+        if (m) warnings.push(m[1]);
+        else print(...args);
+    };
+    try {
+        return { ...(await work()), warnings };
+    } finally {
+        console.warn = print;
+    }
 }
 
 /**
@@ -454,7 +478,10 @@ async function withoutDebugging<T>(work: () => Promise<T>): Promise<T> {
     }
 }
 
-async function runOnce<T>(program: () => T | Promise<T>, options: RecordOptions): Promise<RecordResult<T>> {
+async function runOnce<T>(
+    program: () => T | Promise<T>,
+    options: RecordOptions,
+): Promise<Omit<RecordResult<T>, "warnings">> {
     const project = options.project ?? "istio-eks-nlb";
     const stack = options.stack ?? "dev";
     const config: Record<string, string> = {};
