@@ -5,6 +5,7 @@ import { istioGatewayNlbCrossZone } from "./istioGatewayNlbCrossZone";
 import { istioGatewayNlbTlsPassthrough } from "./istioGatewayNlbTlsPassthrough";
 import { istioGatewayServiceNlbAnnotations } from "./istioGatewayServiceNlbAnnotations";
 import { noAlbInFrontOfIstioGateway } from "./noAlbInFrontOfIstioGateway";
+import { supportedVersions } from "./supportedVersions";
 
 export const policies: PolicyList = [
     noAlbInFrontOfIstioGateway,
@@ -12,4 +13,5 @@ export const policies: PolicyList = [
     istioGatewayNlbTlsPassthrough,
     istioGatewayHealthCheck,
     istioGatewayNlbCrossZone,
+    supportedVersions,
 ];

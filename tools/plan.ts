@@ -25,6 +25,8 @@ import {
 import { countMandatory, ReportedViolation, summaryLine, toReported, violationBlocks } from "./lib/report";
 import { ComponentNode, componentTree, countByType, TrafficPath, trafficPath } from "./plan/model";
 import { componentLines, mermaid, pathLines } from "./plan/render";
+import { isoDay, SupportLine, supportLineText, supportStatus } from "../policies/lib/support";
+import { SUPPORTED_VERSIONS_POLICY_NAME } from "../policies/supportedVersions";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -47,6 +49,10 @@ export interface PlanReport {
     mermaid: string;
     violations: ReportedViolation[];
     outputs: Record<string, unknown>;
+    /** The pinned versions against the support calendar on `supportDay` (warnings are never refusals). */
+    support: SupportLine[];
+    /** The day the support status and the supported-versions policy were judged on, `YYYY-MM-DD`. */
+    supportDay: string;
 }
 
 export interface PlanOptions {
@@ -56,6 +62,8 @@ export interface PlanOptions {
      * without touching the project's stack files.
      */
     configRoot?: string;
+    /** The day support dates are compared with (default: today); docs samples fix it. */
+    today?: Date;
 }
 
 /** The flags as `npm run plan` without `--` may swallow them. */
@@ -93,7 +101,7 @@ export async function main(argv: string[], io: CliIO, options: PlanOptions = {})
         checkStack(stack, configRoot);
         const overrides = parseConfigFlags(values.config ?? []);
 
-        const report = await plan(stack, configRoot, overrides);
+        const report = await plan(stack, configRoot, overrides, options.today ?? new Date());
         if (values.out !== undefined) writeExport(values.out, report.recorded);
 
         if (format === "json") io.stdout.write(`${JSON.stringify(report.json, null, 2)}\n`);
@@ -153,6 +161,7 @@ async function plan(
     stack: string,
     configRoot: string,
     overrides: Record<string, string>,
+    today: Date,
 ): Promise<{ json: PlanReport; recorded: RecordedResource[] }> {
     // Loaded here, not at the top: usage errors should not pay for loading the Pulumi SDK.
     const harness: typeof import("./mocks/pulumiMocks") = require("./mocks/pulumiMocks");
@@ -168,7 +177,14 @@ async function plan(
     }
     const run = await harness.recordStack(stack, { config, overrides });
     const resources = run.resources;
-    const violations = toReported(await evaluateStack(resources));
+    // The supported-versions policy judges the same day as the support section.
+    const supportDay = isoDay(today);
+    const violations = toReported(
+        await evaluateStack(resources, {
+            config: { [SUPPORTED_VERSIONS_POLICY_NAME]: { today: supportDay } },
+        }),
+    );
+    const support = supportStatus(programSettings(stack, config, overrides), today);
     const tree = componentTree(resources);
     const trafficPathModel = trafficPath(resources);
     const outputs: Record<string, unknown> = {};
@@ -187,8 +203,30 @@ async function plan(
             mermaid: mermaid(trafficPathModel),
             violations,
             outputs,
+            support,
+            supportDay,
         },
     };
+}
+
+/**
+ * The settings the program read from this config (the recording succeeded, so they are valid): the
+ * same readSettings as index.ts, on the strings the CLI would hand it.
+ */
+function programSettings(
+    stack: string,
+    config: Record<string, unknown>,
+    overrides: Record<string, string>,
+): import("../components/config").PlatformSettings {
+    const { readSettings, PROJECT }: typeof import("../components/config") = require("../components/config");
+    const all: Record<string, string> = {};
+    const put = (k: string, v: unknown) => {
+        if (v !== undefined && v !== null)
+            all[k.includes(":") ? k : `${PROJECT}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+    };
+    for (const [k, v] of Object.entries(config)) put(k, v);
+    for (const [k, v] of Object.entries(overrides)) put(k, v);
+    return readSettings(all, { stack, region: all["aws:region"] });
 }
 
 export function renderText(r: PlanReport): string {
@@ -220,6 +258,8 @@ export function renderText(r: PlanReport): string {
                 .map((l) => (l ? `  ${l}` : "")),
         );
     lines.push(`  ${summaryLine(r.violations, `${r.resources} resources`)}`);
+    lines.push("", `Support status on ${r.supportDay} (docs/support.md)`);
+    for (const l of r.support) lines.push(`  ${supportLineText(l)}`);
     if (Object.keys(r.outputs).length) {
         lines.push("", "Stack outputs (mock values)");
         for (const [k, v] of Object.entries(r.outputs))

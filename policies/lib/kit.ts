@@ -21,6 +21,8 @@ export interface PolicyMeta {
     tags?: string[];
     /** Extra configSchema properties (the gateway and exemption ones are always there). */
     extraConfig?: PolicyConfigSchema["properties"];
+    /** Every finding is advisory whatever level the pack config sets: the policy informs, never blocks. */
+    advisoryOnly?: boolean;
 }
 
 export interface Ctx {
@@ -57,18 +59,36 @@ export function gatewayStackPolicy(
             const raw = { ...defaults, ...((args.getConfig() as Record<string, unknown>) ?? {}) };
             const config = readGatewayConfig(raw);
             const analysis = analyze(args.resources, config);
+            const sink = meta.advisoryOnly ? advisoryOnly(report, meta.description) : report;
             run({
                 analysis,
                 config,
                 raw,
                 report: (f) =>
-                    reportFinding(report, meta.description, config.exemptions, {
+                    reportFinding(sink, meta.description, config.exemptions, {
                         ...f,
                         remediation: meta.remediationSteps,
                     }),
             });
         },
     };
+}
+
+/**
+ * A report function that files every violation as advisory (the analyzer honours a violation's own
+ * level), with the message the analyzer would have built from the description.
+ */
+function advisoryOnly(report: ReportViolation, description: string): ReportViolation {
+    return ((message: any, urn?: string) =>
+        report(
+            (typeof message === "object"
+                ? { ...message, enforcementLevel: "advisory" }
+                : {
+                      message: message ? `${description}\n${message}` : description,
+                      urn,
+                      enforcementLevel: "advisory",
+                  }) as any,
+        )) as ReportViolation;
 }
 
 /** Schema properties with `defaults` as their `default` (so the CLI and the analyzer agree). */

@@ -296,6 +296,11 @@ export function supportStatus(v: PinnedVersions, today: Date): SupportLine[] {
     ];
 }
 
+/** A status line as the plan and the deploy preflight print it: `ok` or `warning`, then the sentence. */
+export function supportLineText(l: SupportLine): string {
+    return `${l.pastSupport ? "warning" : "ok"}: ${l.text}`;
+}
+
 /** Parses a policy or tool `today` (`YYYY-MM-DD`, a UTC day); undefined for anything else. */
 export function parseDay(value: unknown): Date | undefined {
     if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
