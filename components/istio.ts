@@ -48,6 +48,8 @@ export interface IstioArgs {
     istiodExtraValues?: Record<string, unknown>;
     /** Resources istiod must wait for besides base (the Gateway API CRDs, which istiod watches). */
     istiodDependsOn?: pulumi.Input<pulumi.Resource>[];
+    /** meshConfig.extensionProviders (access log and tracing providers a Telemetry object selects). */
+    meshExtensionProviders?: Record<string, unknown>[];
 }
 
 /** The gateway's status port: Envoy's readiness (`/healthz/ready`), where the NLB health-checks it. */
@@ -74,7 +76,9 @@ export function drainSafePdb(minReplicas: number): DrainSafePdb | undefined {
 }
 
 /** Values for the Istio `istiod` chart (root keys: the `pilot.*` prefix is legacy in 1.27). */
-export function istiodValues(args: Pick<IstioArgs, "istiodReplicas">): Record<string, unknown> {
+export function istiodValues(
+    args: Pick<IstioArgs, "istiodReplicas" | "meshExtensionProviders">,
+): Record<string, unknown> {
     const pdb = drainSafePdb(args.istiodReplicas);
     return {
         replicaCount: args.istiodReplicas,
@@ -84,7 +88,11 @@ export function istiodValues(args: Pick<IstioArgs, "istiodReplicas">): Record<st
         // uses pdb.maxUnavailable (and ignores the default minAvailable) once that key is set.
         global: { defaultPodDisruptionBudget: { enabled: pdb !== undefined } },
         ...(pdb ? { pdb } : {}),
-        meshConfig: { accessLogFile: "/dev/stdout" },
+        // Access logs and tracing are Telemetry objects selecting these providers (meshTelemetry.ts),
+        // not meshConfig.accessLogFile.
+        ...(args.meshExtensionProviders?.length
+            ? { meshConfig: { extensionProviders: args.meshExtensionProviders } }
+            : {}),
         // Injected pods use the istio-cni agent (istioCni.ts) instead of a NET_ADMIN init container.
         cni: { enabled: true },
         // istiod and the gateways istiod deploys (Gateway API) run with the runtime's seccomp profile.

@@ -26,6 +26,9 @@ import { Certificates } from "./certificates";
 import { HostGateway } from "./hostGateway";
 import { MetricsServer } from "./metricsServer";
 import { Karpenter } from "./karpenter";
+import { AlarmTopic } from "./alarmTopic";
+import { NlbAlarms } from "./nlbAlarms";
+import { MeshTelemetry, MeshTelemetrySettings, meshExtensionProviders } from "./meshTelemetry";
 
 /** Arguments of {@link IstioEksPlatform}. */
 export interface IstioEksPlatformArgs {
@@ -62,6 +65,18 @@ export function gatewayShape(
         deregistrationDelay: s.nlbDeregistrationDelay,
         proxyProtocolV2: s.clientIpMode === "proxyProtocolV2",
         numTrustedProxies: s.gatewayNumTrustedProxies,
+    };
+}
+
+/** Access logs whenever there is a metrics backend; tracing whenever a collector is named. */
+export function meshTelemetrySettings(
+    s: Pick<PlatformSettings, "observability" | "tracingEndpoint" | "tracingSamplingPercent">,
+): MeshTelemetrySettings {
+    return {
+        accessLogs: s.observability !== "none",
+        tracing: s.tracingEndpoint
+            ? { ...s.tracingEndpoint, samplingPercent: s.tracingSamplingPercent }
+            : undefined,
     };
 }
 
@@ -148,6 +163,35 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                 clientIpMode: s.clientIpMode,
                 // "InvalidSubnet: VPC ... has no internet gateway" otherwise, on a first deploy.
                 waitFor: s.nlbScheme === "internet-facing" ? network.internetRouting : [],
+                tags,
+            },
+            parent,
+        );
+
+        // The one topic every alarm and alert goes to, and the NLB's alarms: in every observability
+        // mode, since they are the only signal the L4 side gives (nlbAlarms.ts).
+        const alarmTopic = new AlarmTopic(
+            `${name}-alarms`,
+            {
+                region: s.region,
+                account,
+                allowManagedPrometheus: s.observability === "managed",
+                email: s.alarmEmail,
+                tags,
+            },
+            parent,
+        );
+        new NlbAlarms(
+            `${name}-nlb-alarms`,
+            {
+                loadBalancerArnSuffix: nlb.loadBalancer.arnSuffix,
+                targetGroups: nlb.targetGroups.map((t) => ({
+                    port: t.port,
+                    arnSuffix: t.targetGroup.arnSuffix,
+                })),
+                gatewayMinReplicas: s.gatewayReplicas,
+                topicArn: alarmTopic.topicArn,
+                dependsOn: [alarmTopic.ready],
                 tags,
             },
             parent,
@@ -244,6 +288,7 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
               )
             : undefined;
         const ambient = s.dataplaneMode === "ambient";
+        const telemetry = meshTelemetrySettings(s);
 
         const istio = new Istio(
             `${name}-istio`,
@@ -258,7 +303,13 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                 gatewayDependsOn: [lbc.chart],
                 istiodExtraValues: ambient ? ambientIstiodValues() : undefined,
                 istiodDependsOn: gatewayApiCrds ? [gatewayApiCrds] : undefined,
+                meshExtensionProviders: meshExtensionProviders(telemetry),
             },
+            parent,
+        );
+        new MeshTelemetry(
+            `${name}-telemetry`,
+            { settings: telemetry, provider: cluster.provider, istiod: istio.istiod },
             parent,
         );
 

@@ -15,6 +15,7 @@ import { TlsSettings, tlsConfig } from "./tls";
 import { AutoscalingSettings, autoscalingConfig } from "./autoscaling";
 import { TagsSettings, tagsConfig } from "./tags";
 import { supportConfig } from "./support";
+import { ObservabilitySettings, observabilityConfig } from "./observability";
 
 export * from "./validate";
 export * from "./schema";
@@ -29,6 +30,7 @@ export * from "./tls";
 export * from "./autoscaling";
 export * from "./tags";
 export * from "./support";
+export * from "./observability";
 
 /** Every concern, in validation order (the first bad value found is the one reported). */
 export const CONFIG_CONCERNS: readonly ConfigConcern<object>[] = [
@@ -42,6 +44,7 @@ export const CONFIG_CONCERNS: readonly ConfigConcern<object>[] = [
     tlsConfig,
     autoscalingConfig,
     tagsConfig,
+    observabilityConfig,
     // Cross-key: the pinned versions against the support calendar, once each is well-formed.
     supportConfig,
 ];
@@ -57,7 +60,8 @@ export type PlatformSettings = ConfigContext &
     ModesSettings &
     TlsSettings &
     AutoscalingSettings &
-    TagsSettings;
+    TagsSettings &
+    ObservabilitySettings;
 
 /**
  * Reads the CLI's config map (`pulumi.runtime.allConfig()`: full keys -> raw strings), applies the

@@ -208,7 +208,8 @@ describe("platform modes (dev stack)", function () {
             const [istiod, cni, ztunnel] = ["istiod", "cni", "ztunnel"].map((c) => chart(rs, c));
             assert.equal(istiod.inputs.values.profile, "ambient");
             assert.equal(istiod.inputs.values.trustedZtunnelNamespace, "kube-system");
-            assert.equal(istiod.inputs.values.meshConfig.accessLogFile, "/dev/stdout", "sidecar values kept");
+            assert.equal(istiod.inputs.values.cni.enabled, true, "sidecar values kept");
+            assert.ok(istiod.inputs.values.meshConfig.extensionProviders, "sidecar values kept");
             assert.equal(cni.inputs.values.profile, "ambient");
             assert.ok(dependsOn(istiod, chart(rs, "base")));
             assert.ok(dependsOn(cni, istiod));

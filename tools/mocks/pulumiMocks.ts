@@ -224,7 +224,15 @@ function mockState(
         }
         case "aws:lb/targetGroup:TargetGroup": {
             const tgArn = arn("elasticloadbalancing", `targetgroup/${slug(name)}/0123456789abcdef`);
-            return { id: tgArn, state: { ...inputs, arn: tgArn, name: slug(name) } };
+            return {
+                id: tgArn,
+                state: {
+                    ...inputs,
+                    arn: tgArn,
+                    arnSuffix: `targetgroup/${slug(name)}/0123456789abcdef`,
+                    name: slug(name),
+                },
+            };
         }
         case "aws:lb/listener:Listener": {
             const lArn = arn(
