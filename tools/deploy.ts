@@ -6,11 +6,12 @@
 // not exist (deploy and preview), and runs `pulumi up|preview --stack S --policy-pack policies`
 // or `pulumi destroy --stack S`. Flags it does not own go to pulumi unchanged (--yes, --refresh,
 // --policy-pack-config FILE, ...). Exit: pulumi's code; 2: bad usage or a missing prerequisite.
-import { spawn } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DeployEnvironment, formatProblems, preflight, pulumiHome } from "./deploy/preflight";
+import { liveVersionCheck, stackPins, supportLines } from "./deploy/versions";
 import { CliIO, EXIT_OK, EXIT_USAGE, HintFlag, npmSwallowedHint, runMain } from "./lib/cli";
 import { processPathLookup } from "./lib/onPath";
 
@@ -55,6 +56,8 @@ export interface DeployOptions {
     pulumi?: PulumiRunner;
     /** Project root (default: the repository root). */
     root?: string;
+    /** The day support dates are compared with (default: today). */
+    today?: Date;
 }
 
 export async function main(argv: string[], io: CliIO, options: DeployOptions = {}): Promise<number> {
@@ -95,6 +98,33 @@ export async function main(argv: string[], io: CliIO, options: DeployOptions = {
             `${tool}: stack ${stack}, region ${result.region ?? "(from the stack's environment)"}, ` +
                 `AWS credentials from ${result.credentials}, state in ${result.backend!.url} (${result.backend!.source})\n`,
         );
+        // Versions: their support status (warnings only), and before an up the live cluster's version.
+        const pins = stackPins(root, stack, environment);
+        if (pins.versions && action !== "destroy")
+            io.stdout.write(supportLines(tool, pins.versions, options.today ?? new Date()));
+        if (action === "up" && pins.versions && result.region && result.awsCli) {
+            const live = liveVersionCheck(
+                {
+                    stack,
+                    clusterName: pins.clusterName,
+                    region: result.region,
+                    target: pins.versions.kubernetesVersion,
+                    awsCli: result.awsCli,
+                },
+                environment,
+            );
+            if (live.problem) {
+                io.stderr.write(
+                    `${tool}: ${live.problem.what}; nothing was run\n  fix: ${live.problem.fix}\n`,
+                );
+                return EXIT_USAGE;
+            }
+            if (live.note) io.stdout.write(`${tool}: ${live.note}\n`);
+            else if (live.live)
+                io.stdout.write(
+                    `${tool}: cluster ${pins.clusterName} runs Kubernetes ${live.live}; kubernetesVersion is ${pins.versions.kubernetesVersion}\n`,
+                );
+        }
     }
 
     let pulumi = options.pulumi;
@@ -246,6 +276,14 @@ export function processEnvironment(): DeployEnvironment {
             }
         },
         homedir: os.homedir(),
+        run: (command, args) => {
+            const r = spawnSync(command, args, { encoding: "utf8", timeout: 60000 });
+            return {
+                code: r.status ?? 1,
+                stdout: r.stdout ?? "",
+                stderr: r.stderr || r.error?.message || "",
+            };
+        },
     };
 }
 

@@ -17,6 +17,11 @@ export interface DeployEnvironment extends PathLookup {
     readFile(file: string): string | undefined;
     /** The user's home directory. */
     homedir: string;
+    /**
+     * Runs a program and waits for it (the AWS CLI's `eks describe-cluster`, before an `up`); absent:
+     * nothing is run and the live-version check is skipped.
+     */
+    run?(command: string, args: string[]): { code: number; stdout: string; stderr: string };
 }
 
 /** One missing prerequisite: what is missing and the exact step that provides it. */
