@@ -107,11 +107,11 @@ describe("deploy preflight: versions", () => {
         assert.match(r.stdout, /deploy: support status on 2026-12-04 \(docs\/support\.md\):\n/);
         assert.match(
             r.stdout,
-            /  warning: kubernetesVersion 1\.34: EKS standard support ended 2026-12-02; extended support \(until 2027-12-02\) bills the control plane \$0\.60\/h per cluster instead of \$0\.10\/h/,
+            / {2}warning: kubernetesVersion 1\.34: EKS standard support ended 2026-12-02; extended support \(until 2027-12-02\) bills the control plane \$0\.60\/h per cluster instead of \$0\.10\/h/,
         );
         assert.match(
             r.stdout,
-            /  warning: istioVersion 1\.27\.3: Istio 1\.27 reached end of life on 2026-04-07/,
+            / {2}warning: istioVersion 1\.27\.3: Istio 1\.27 reached end of life on 2026-04-07/,
         );
         assert.match(
             r.stdout,
@@ -177,7 +177,7 @@ describe("deploy preflight: versions", () => {
         );
         assert.equal(r.code, 0, r.stderr);
         assert.deepEqual(r.awsCalls, []);
-        assert.match(r.stdout, /  ok: kubernetesVersion 1\.35: in EKS standard support until 2027-03-27/);
+        assert.match(r.stdout, / {2}ok: kubernetesVersion 1\.35: in EKS standard support until 2027-03-27/);
         assert.ok(!/warning:/.test(r.stdout), r.stdout);
     });
 });
