@@ -150,6 +150,8 @@ export interface SupportLine {
     status: string;
     /** True when the version is past a support date: a warning, never a refusal. */
     pastSupport: boolean;
+    /** The date that matters: when the current status ends, or when support ended (absent: none known). */
+    date?: string;
     /** One sentence: the status, its date, and for a past date what it costs and what to do. */
     text: string;
 }
@@ -181,6 +183,7 @@ export function eksSupport(kubernetesVersion: string, today: Date): SupportLine 
             ...base,
             status: "standard",
             pastSupport: false,
+            date: e.standardEnd,
             text: `kubernetesVersion ${k}: in EKS standard support until ${e.standardEnd} (${price(standard)} per cluster)`,
         };
     }
@@ -189,6 +192,7 @@ export function eksSupport(kubernetesVersion: string, today: Date): SupportLine 
             ...base,
             status: "extended",
             pastSupport: true,
+            date: e.standardEnd,
             text:
                 `kubernetesVersion ${k}: EKS standard support ended ${e.standardEnd}; extended support (until ${e.extendedEnd}) ` +
                 `bills the control plane ${price(extended)} per cluster instead of ${price(standard)} ` +
@@ -199,6 +203,7 @@ export function eksSupport(kubernetesVersion: string, today: Date): SupportLine 
         ...base,
         status: "ended",
         pastSupport: true,
+        date: e.extendedEnd,
         text:
             `kubernetesVersion ${k}: EKS extended support ended ${e.extendedEnd}; EKS upgrades such a control plane itself ` +
             `to the oldest minor still supported: raise kubernetesVersion one minor at a time (docs/upgrades.md)`,
@@ -228,6 +233,7 @@ export function istioSupport(istioVersion: string, today: Date): SupportLine {
             ...base,
             status: "supported",
             pastSupport: false,
+            date: e.eol,
             text: `istioVersion ${istioVersion}: Istio ${e.minor} is supported ${e.eol ? `until ${e.eol}` : "(no end-of-life date announced yet)"}`,
         };
     }
@@ -236,6 +242,7 @@ export function istioSupport(istioVersion: string, today: Date): SupportLine {
         ...base,
         status: "end-of-life",
         pastSupport: true,
+        date: e.eol,
         text:
             `istioVersion ${istioVersion}: Istio ${e.minor} reached end of life on ${e.eol} and gets no security fixes; ` +
             `upgrade to a supported minor${supported.length ? ` (${supported.join(", ")})` : ""} one minor at a time, as a canary (docs/upgrades.md)`,
@@ -271,6 +278,7 @@ export function lbcSupport(chartVersion: string, today: Date): SupportLine {
         ...base,
         status: "unmaintained",
         pastSupport: true,
+        date: line.maintainedUntil,
         text:
             `lbcChartVersion ${chartVersion}: chart ${lineName(line)} (controller ${line.controller}) gets no releases since ${line.maintainedUntil}` +
             (next ? `; move to chart ${lineName(next)} (controller ${next.controller})` : ""),

@@ -9,6 +9,7 @@ import {
     karpenterKubernetesIncompatibility,
     parseDay,
     rangeText,
+    SupportLine,
     supportStatus,
 } from "../../policies/lib/support";
 import {
@@ -62,6 +63,43 @@ export function defaultsBlock(): string {
     return `\nAs of ${CALENDAR_CHECKED}:\n\n${table(["key", "default", "status"], rows)}\n`;
 }
 
+/** One short line per status, for the README: what it is and its date. */
+function summary(l: SupportLine): string {
+    const d = l.date ?? "";
+    switch (l.status) {
+        case "standard":
+            return `in EKS standard support until ${d}`;
+        case "extended":
+            return `**past EKS standard support** since ${d} (extended support: $0.60/h per cluster instead of $0.10/h)`;
+        case "ended":
+            return `**past EKS extended support** since ${d}`;
+        case "supported":
+            return d ? `supported until ${d}` : "supported (no end of life announced)";
+        case "end-of-life":
+            return `**past end of life** since ${d}`;
+        case "maintained":
+            return "the maintained chart line";
+        case "unmaintained":
+            return `**an unmaintained chart line** since ${d}`;
+        default:
+            return "not in the support calendar";
+    }
+}
+
+/** The README's short list: each pinned default and where it stands on the calendar's day. */
+export function readmeBlockBody(): string {
+    const day = parseDay(CALENDAR_CHECKED)!;
+    const lines = supportStatus(
+        {
+            kubernetesVersion: def("kubernetesVersion"),
+            istioVersion: def("istioVersion"),
+            lbcChartVersion: def("lbcChartVersion"),
+        },
+        day,
+    ).map((l) => `- \`${l.key}\` ${l.version}: ${summary(l)}`);
+    return `\nAs of ${CALENDAR_CHECKED}:\n\n${lines.join("\n")}\n`;
+}
+
 /** The calendar's entries, one table per concern. */
 export function calendarBlock(): string {
     const parts = [
@@ -112,6 +150,14 @@ describe("docs/support.md", () => {
 
     it("the calendar (block support:calendar) is the data of policies/lib/supportCalendar.ts", () => {
         assertDocBlock("support:calendar", calendarBlock(), "the tables of policies/lib/supportCalendar.ts");
+    });
+
+    it("README's short status of the defaults (block support:readme) is the same calendar on the same day", () => {
+        assertDocBlock(
+            "support:readme",
+            readmeBlockBody(),
+            "the support status of Pulumi.yaml's defaults on CALENDAR_CHECKED",
+        );
     });
 
     it("the defaults block names every version key Pulumi.yaml pins by default", () => {
