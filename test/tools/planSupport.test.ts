@@ -8,7 +8,8 @@ import * as path from "path";
 import { parseDay } from "../../policies/lib/support";
 import { SUPPORTED_VERSIONS_POLICY_NAME } from "../../policies/supportedVersions";
 import { main as plan, PlanReport } from "../../tools/plan";
-import { FIXTURE_STACKS } from "../harness/pulumiMocks";
+import { main as check } from "../../tools/check";
+import { FIXTURE_STACKS, recordStack, toStackExport } from "../harness/pulumiMocks";
 import { ROOT, runInProcess } from "./run";
 
 /** Explicit, old pins (not the moving defaults): past support from the calendar's day on. */
@@ -77,5 +78,55 @@ describe("npm run plan: support status", function () {
             later.stdout,
             /\nSupport status on 2099-01-01 \(docs\/support\.md\)\n {2}warning: kubernetesVersion 1\.33: EKS extended support ended 2027-07-29/,
         );
+    });
+});
+
+describe("npm run check: supported-versions on a stack export", function () {
+    this.timeout(60000);
+    let dir: string;
+    before(async () => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-support-"));
+        const run = await recordStack("dev", {
+            overrides: {
+                kubernetesVersion: "1.33",
+                istioVersion: "1.27.3",
+                lbcChartVersion: "1.13.4",
+                gatewayApiVersion: "1.3.0",
+            },
+        });
+        fs.writeFileSync(path.join(dir, "export.json"), JSON.stringify(toStackExport(run.resources)));
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    const checkOn = async (today: string, extra: Record<string, unknown> = {}) => {
+        const config = path.join(dir, `config-${today}.json`);
+        fs.writeFileSync(config, JSON.stringify({ ...extra, [SUPPORTED_VERSIONS_POLICY_NAME]: { today } }));
+        const r = await runInProcess(check, [
+            "--format",
+            "json",
+            "--config",
+            config,
+            path.join(dir, "export.json"),
+        ]);
+        return {
+            code: r.code,
+            stderr: r.stderr,
+            findings: (JSON.parse(r.stdout || "{}").violations ?? []).filter(
+                (v: { policy: string }) => v.policy === SUPPORTED_VERSIONS_POLICY_NAME,
+            ),
+        };
+    };
+
+    it("reports the cluster and the Istio charts for the configured day, advisory even with all: mandatory; nothing the day before", async () => {
+        const r = await checkOn("2026-12-04", { all: "mandatory" });
+        assert.equal(r.findings.length, 2, r.stderr);
+        for (const f of r.findings) assert.equal(f.enforcementLevel, "advisory");
+        assert.match(
+            r.findings.map((f: { message: string }) => f.message).join("\n"),
+            /EKS cluster on Kubernetes 1\.33[\s\S]*Istio 1\.27\.3 charts/,
+        );
+        const before = await checkOn("2026-01-22");
+        assert.equal(before.code, 0, before.stderr);
+        assert.deepEqual(before.findings, []);
     });
 });
