@@ -452,6 +452,53 @@ describe("npm run check (in-process)", () => {
         );
     });
 
+    describe("large multi-document YAML", () => {
+        let tmp: string;
+        before(() => {
+            tmp = fs.mkdtempSync(path.join(os.tmpdir(), "check-docs-"));
+        });
+        after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+        /** `count` ConfigMaps of 6 lines each after a `---`, the one at `broken` (1-based) with no name. */
+        const stream = (count: number, broken?: number, malformed?: number) => {
+            const docs: string[] = [];
+            for (let i = 1; i <= count; i++) {
+                const name = i === broken ? "labels: {}" : `name: cm-${i}`;
+                const data = i === malformed ? "data: [unclosed" : "data: {k: v}";
+                docs.push(
+                    `---\n# document ${i}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  ${name}\n${data}\n`,
+                );
+            }
+            return docs.join("");
+        };
+        it("reads 3,000 documents and names the line of the one that is wrong, counted exactly", async () => {
+            const file = path.join(tmp, "stream.yaml");
+            fs.writeFileSync(file, stream(3000));
+            const ok = await check("--format", "json", file);
+            assert.equal(ok.code, 0, ok.stderr);
+            assert.equal((JSON.parse(ok.stdout) as JsonReport).resources, 3000);
+            // Document n starts on line 7(n-1)+1 (its `---`); the last one read is as exact as the first.
+            for (const n of [1, 2, 2999]) {
+                fs.writeFileSync(file, stream(3000, n));
+                const r = await check(file);
+                assert.equal(r.code, 2);
+                assert.match(
+                    r.stderr,
+                    new RegExp(
+                        `stream\\.yaml: document ${n} \\(line ${7 * (n - 1) + 1}\\): ConfigMap has no metadata\\.name`,
+                    ),
+                );
+            }
+            fs.writeFileSync(file, stream(3000, undefined, 2998));
+            const bad = await check(file);
+            assert.equal(bad.code, 2);
+            // The unclosed `[` on document 2998's last line is found where the next document starts.
+            assert.match(
+                bad.stderr,
+                new RegExp(`stream\\.yaml: malformed YAML at line ${7 * 2998 + 1}, column 1: `),
+            );
+        });
+    });
+
     describe("bad usage and bad input: exit 2, the file named, nothing on stdout", () => {
         let tmp: string;
         before(() => {
