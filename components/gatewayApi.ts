@@ -245,6 +245,8 @@ export class GatewayApiIngress extends pulumi.ComponentResource {
                 metadata: {
                     name: args.gatewayName,
                     namespace: args.namespace,
+                    // The revision whose istiod deploys the gateway (istio.io/rev); none: the default one.
+                    ...(args.revision ? { labels: { "istio.io/rev": args.revision } } : {}),
                     annotations: {
                         // Read by istiod 1.27 from the Gateway's own annotations (default LoadBalancer).
                         "networking.istio.io/service-type": "ClusterIP",

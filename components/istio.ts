@@ -4,7 +4,7 @@
 // controller ever sees a Service of type LoadBalancer to turn into a second load balancer.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { computeDrainTiming } from "./config";
+import { computeDrainTiming, IstioCanary, istioBaseVersion } from "./config";
 import {
     podSecurityLabels,
     RESTRICTED_CONTAINER_SECURITY_CONTEXT,
@@ -28,6 +28,8 @@ export interface GatewayValuesInput {
     proxyProtocolV2: boolean;
     /** X-Forwarded-For hops to trust in front of the gateway. */
     numTrustedProxies: number;
+    /** The istiod revision that injects the gateway's pods; unset: the default revision. */
+    revision?: string;
 }
 
 /** Arguments of {@link Istio}. */
@@ -50,6 +52,8 @@ export interface IstioArgs {
     istiodDependsOn?: pulumi.Input<pulumi.Resource>[];
     /** meshConfig.extensionProviders (access log and tracing providers a Telemetry object selects). */
     meshExtensionProviders?: Record<string, unknown>[];
+    /** A second istiod at a newer version as its own revision (config/istioCanary.ts); unset: none. */
+    canary?: IstioCanary;
 }
 
 /** The gateway's status port: Envoy's readiness (`/healthz/ready`), where the NLB health-checks it. */
@@ -114,6 +118,8 @@ export function gatewayValues(args: GatewayValuesInput): Record<string, unknown>
         proxyConfig.gatewayTopology = { numTrustedProxies: args.numTrustedProxies };
     }
     return {
+        // The chart labels the pods `istio.io/rev` with it: only their injector changes, the Service not.
+        ...(args.revision ? { revision: args.revision } : {}),
         labels: { ...GATEWAY_SELECTOR, app: args.gatewayName },
         service: {
             // Never LoadBalancer: the NLB is a Pulumi resource, bound via TargetGroupBinding.
@@ -183,8 +189,10 @@ export function gatewayValues(args: GatewayValuesInput): Record<string, unknown>
 export class Istio extends pulumi.ComponentResource {
     /** istio-base (CRDs). */
     public readonly base: k8s.helm.v4.Chart;
-    /** istiod. */
+    /** istiod: the default revision, at `version`. */
     public readonly istiod: k8s.helm.v4.Chart;
+    /** The canary istiod (revision `canary.revision`, at `canary.version`); undefined without a canary. */
+    public readonly canaryIstiod?: k8s.helm.v4.Chart;
     /** The ingress gateway chart (undefined without `gateway`). */
     public readonly gateway?: k8s.helm.v4.Chart;
     /** Gateway namespace. */
@@ -218,11 +226,12 @@ export class Istio extends pulumi.ComponentResource {
             k8sOpts,
         );
 
+        // The CRDs and cluster-wide resources are the newer revision's: an older istiod reads newer CRDs.
         this.base = new k8s.helm.v4.Chart(
             `${name}-base`,
             {
                 chart: "base",
-                version: args.version,
+                version: istioBaseVersion(args.version, args.canary),
                 repositoryOpts,
                 namespace: "istio-system",
                 values: { defaultRevision: "default" },
@@ -240,6 +249,27 @@ export class Istio extends pulumi.ComponentResource {
             },
             { ...k8sOpts, dependsOn: [this.base, ...(args.istiodDependsOn ?? [])] },
         );
+        if (args.canary) {
+            // Named by its revision: every resource it renders is suffixed with it (istiod-<rev>, its
+            // injector and validator webhooks), so it never touches the default revision's; a new
+            // canary version is a new release, never an edit of a running revision.
+            this.canaryIstiod = new k8s.helm.v4.Chart(
+                `${name}-istiod-${args.canary.revision}`,
+                {
+                    chart: "istiod",
+                    name: `istiod-${args.canary.revision}`,
+                    version: args.canary.version,
+                    repositoryOpts,
+                    namespace: "istio-system",
+                    values: {
+                        ...istiodValues(args),
+                        ...args.istiodExtraValues,
+                        revision: args.canary.revision,
+                    },
+                },
+                { ...k8sOpts, dependsOn: [this.base, ...(args.istiodDependsOn ?? [])] },
+            );
+        }
         if (args.gateway) {
             this.gateway = new k8s.helm.v4.Chart(
                 `${name}-gateway`,
@@ -251,7 +281,16 @@ export class Istio extends pulumi.ComponentResource {
                     namespace: args.gatewayNamespace,
                     values: gatewayValues(args.gateway),
                 },
-                { ...k8sOpts, dependsOn: [gatewayNs, this.istiod, ...(args.gatewayDependsOn ?? [])] },
+                {
+                    ...k8sOpts,
+                    // After istiod, and the canary's when it injects the pods.
+                    dependsOn: [
+                        gatewayNs,
+                        this.istiod,
+                        ...(args.gateway.revision && this.canaryIstiod ? [this.canaryIstiod] : []),
+                        ...(args.gatewayDependsOn ?? []),
+                    ],
+                },
             );
             this.gatewayServiceName = pulumi.output(args.gateway.gatewayName);
         }

@@ -31,6 +31,19 @@ export interface MeshArgs {
     waypoint?: boolean;
     /** Istio API: route the sample for this hostname through this Gateway (`namespace/name`), not its own catch-all one. */
     hostRoute?: { hostname: string; gateway: pulumi.Input<string> };
+    /** Sidecars: the sample runs on this canary revision (its name and istiod); unset: the default revision. */
+    sampleRevision?: { name: string; istiod: pulumi.Resource };
+}
+
+/** Pod-template annotation naming the canary revision: the sample's pods roll when they move on or off it. */
+export const REVISION_ANNOTATION = "istio-eks-nlb/istio-revision";
+
+/**
+ * Labels of a sidecar namespace on a canary revision: `istio.io/rev`, and no `istio-injection`, which
+ * would win over it (the default revision's injector selects `istio-injection=enabled`).
+ */
+export function revisionNamespaceLabels(revision: string): Record<string, string> {
+    return { "istio.io/rev": revision };
 }
 
 /** Istio's root namespace (istiod's default): a policy there without a selector covers the whole mesh. */
@@ -76,7 +89,9 @@ export class Mesh extends pulumi.ComponentResource {
                     metadata: {
                         name: SAMPLE_NAMESPACE,
                         labels: {
-                            ...workloadNamespaceLabels(mode, waypointOn ? WAYPOINT_NAME : undefined),
+                            ...(args.sampleRevision
+                                ? revisionNamespaceLabels(args.sampleRevision.name)
+                                : workloadNamespaceLabels(mode, waypointOn ? WAYPOINT_NAME : undefined)),
                             ...podSecurityLabels(),
                         },
                     },
@@ -104,7 +119,14 @@ export class Mesh extends pulumi.ComponentResource {
                         replicas: 2,
                         selector: { matchLabels: appLabels },
                         template: {
-                            metadata: { labels: appLabels },
+                            metadata: {
+                                labels: appLabels,
+                                // A new template on each move, so `pulumi up` restarts the pods into the
+                                // revision the namespace now names (injection happens at pod creation).
+                                ...(args.sampleRevision
+                                    ? { annotations: { [REVISION_ANNOTATION]: args.sampleRevision.name } }
+                                    : {}),
+                            },
                             spec: {
                                 securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
                                 containers: [
@@ -129,6 +151,7 @@ export class Mesh extends pulumi.ComponentResource {
                     dependsOn: [
                         ns,
                         args.istiod,
+                        ...(args.sampleRevision ? [args.sampleRevision.istiod] : []),
                         ...(args.dataplane ? [args.dataplane] : []),
                         ...(waypoint ? [waypoint] : []),
                     ],

@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { awsProviderArgs, lookupAwsAccount } from "./awsProvider";
-import { isAcme, needsGatewayApiCrds, PlatformSettings, PROJECT } from "./config";
+import { isAcme, istioCanary, needsGatewayApiCrds, onCanary, PlatformSettings, PROJECT } from "./config";
 import { Network } from "./network";
 import { Cluster } from "./cluster";
 import { Nlb } from "./nlb";
@@ -56,9 +56,14 @@ export function gatewayShape(
         | "nlbDeregistrationDelay"
         | "clientIpMode"
         | "gatewayNumTrustedProxies"
+        | "istioCanaryVersion"
+        | "istioCanaryWorkloads"
     >,
 ): GatewayValuesInput {
+    const canary = istioCanary(s);
     return {
+        // On the canary, the gateway's pods are injected by its revision; nothing else of it changes.
+        ...(onCanary(canary, "gateway") ? { revision: canary!.revision } : {}),
         gatewayName: s.gatewayName,
         gatewayReplicas: s.gatewayReplicas,
         gatewayMaxReplicas: s.gatewayMaxReplicas,
@@ -289,6 +294,8 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
             : undefined;
         const ambient = s.dataplaneMode === "ambient";
         const telemetry = meshTelemetrySettings(s);
+        // A second istiod as its own revision while an Istio upgrade is canaried (docs/upgrades.md).
+        const canary = istioCanary(s);
 
         const istio = new Istio(
             `${name}-istio`,
@@ -304,6 +311,7 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                 istiodExtraValues: ambient ? ambientIstiodValues() : undefined,
                 istiodDependsOn: gatewayApiCrds ? [gatewayApiCrds] : undefined,
                 meshExtensionProviders: meshExtensionProviders(telemetry),
+                canary,
             },
             parent,
         );
@@ -393,7 +401,14 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                           hostname: s.hostname || undefined,
                           provider: cluster.provider,
                           // istiod generates the pods: after it, the CRDs and the LBC's readiness-gate webhook.
-                          dependsOn: [gatewayApiCrds!, istio.istiod, lbc.chart],
+                          dependsOn: [
+                              gatewayApiCrds!,
+                              istio.istiod,
+                              ...(istio.canaryIstiod && onCanary(canary, "gateway")
+                                  ? [istio.canaryIstiod]
+                                  : []),
+                              lbc.chart,
+                          ],
                       },
                       parent,
                   )
@@ -448,6 +463,10 @@ export class IstioEksPlatform extends pulumi.ComponentResource {
                 // Workloads wait for their data plane: ztunnel (ambient), or the CNI agent their sidecars need.
                 dataplane: dataplane?.ztunnel ?? cni.chart,
                 waypoint: s.ambientWaypoint,
+                sampleRevision:
+                    istio.canaryIstiod && onCanary(canary, "sample")
+                        ? { name: canary!.revision, istiod: istio.canaryIstiod }
+                        : undefined,
                 hostRoute: hostGateway ? { hostname: s.hostname, gateway: hostGateway.ref } : undefined,
             },
             parent,

@@ -6,6 +6,7 @@ import { ConfigConcern, ConfigContext, DECLARED_SCHEMA, DeclaredKey, parseConfig
 import { configError } from "./validate";
 import { ClusterSettings, clusterConfig } from "./cluster";
 import { IstioSettings, istioConfig } from "./istio";
+import { IstioCanarySettings, istioCanaryConfig } from "./istioCanary";
 import { LoadBalancerControllerSettings, loadBalancerControllerConfig } from "./loadBalancerController";
 import { MeshSettings, meshConfig } from "./mesh";
 import { ModesSettings, modesConfig } from "./modes";
@@ -23,6 +24,7 @@ export * from "./network";
 export * from "./cluster";
 export * from "./loadBalancerController";
 export * from "./istio";
+export * from "./istioCanary";
 export * from "./nlb";
 export * from "./mesh";
 export * from "./modes";
@@ -41,6 +43,7 @@ export const CONFIG_CONCERNS: readonly ConfigConcern<object>[] = [
     nlbConfig,
     meshConfig,
     modesConfig,
+    istioCanaryConfig,
     tlsConfig,
     autoscalingConfig,
     tagsConfig,
@@ -58,6 +61,7 @@ export type PlatformSettings = ConfigContext &
     NlbSettings &
     MeshSettings &
     ModesSettings &
+    IstioCanarySettings &
     TlsSettings &
     AutoscalingSettings &
     TagsSettings &
