@@ -1,6 +1,12 @@
 // Istio canary concern: a second istiod at a newer version, as its own revision, beside the current
 // one (istio.io "Canary upgrades" and "Upgrade with Helm"), and which of the program's workloads run
 // on it. The runbook is docs/upgrades.md#istio-canary-upgrade.
+import {
+    gatewayApiIncompatibility,
+    istioKubernetesIncompatibility,
+    istioMinor,
+} from "../../policies/lib/support";
+import { needsGatewayApiCrds } from "./modes";
 import { ConfigConcern, RawConfig } from "./schema";
 import { compareVersions, configError, validatePinnedVersion } from "./validate";
 
@@ -81,6 +87,20 @@ export function validateIstioCanaryVersion(canary: string, raw: RawConfig): void
             "istioCanaryVersion",
             canary,
             `must be at most one minor ahead of istioVersion (${current}), i.e. ${major}.${minor}.x or ${major}.${minor + 1}.x: istio-cni stays at istioVersion until promotion, and a node agent supports a control plane at most one minor newer; upgrade one minor per canary`,
+        );
+    }
+    // The canary runs on the same cluster as istiod, and with the Gateway API reads the same CRDs.
+    const k8sProblem = istioKubernetesIncompatibility(canary, raw.kubernetesVersion);
+    if (k8sProblem) throw configError("istioCanaryVersion", canary, k8sProblem);
+    if (
+        needsGatewayApiCrds({ ingressApi: raw.ingressApi, ambientWaypoint: raw.ambientWaypoint }) &&
+        gatewayApiIncompatibility(raw.gatewayApiVersion, canary)
+    ) {
+        const needs = istioMinor(canary)?.gatewayApi;
+        throw configError(
+            "istioCanaryVersion",
+            canary,
+            `is not built against gatewayApiVersion "${raw.gatewayApiVersion}", the Gateway API CRDs both revisions read (${needs ? `Istio ${canary} needs ${needs}` : "no Gateway API release is recorded for it in policies/lib/supportCalendar.ts"}): canary a version built against the same Gateway API minor as istioVersion, or upgrade the CRDs and istioVersion first`,
         );
     }
     if (raw.dataplaneMode === "ambient") {

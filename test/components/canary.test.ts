@@ -12,6 +12,8 @@ import {
     readSettings,
 } from "../../components/config";
 import { REVISION_ANNOTATION, SAMPLE_NAMESPACE } from "../../components/mesh";
+import { compareVersions, istioKubernetesIncompatibility } from "../../policies/lib/support";
+import { ISTIO_MINORS } from "../../policies/lib/supportCalendar";
 import { loadFixtureStackConfig, query, RecordedResource, recordStack } from "../harness/pulumiMocks";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -21,40 +23,64 @@ const K8S_GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
 /** The components whose every resource is the ingress path the NLB serves. */
 const INGRESS_COMPONENTS = ["istio-eks-nlb:nlb:Nlb", "istio-eks-nlb:targetBinding:TargetBinding"];
 
-/** The fixture dev stack's Istio version, and versions around it. */
-const CURRENT = String(loadFixtureStackConfig("dev")["istio-eks-nlb:istioVersion"]);
+const FIXTURE = loadFixtureStackConfig("dev");
+/** The fixture dev stack's Istio and Kubernetes versions, and versions around them. */
+const CURRENT = String(FIXTURE["istio-eks-nlb:istioVersion"]);
+const KUBERNETES = String(FIXTURE["istio-eks-nlb:kubernetesVersion"]);
 const [MAJOR, MINOR, PATCH] = CURRENT.split(".").map(Number);
 const NEXT_MINOR = `${MAJOR}.${MINOR + 1}.0`;
 const TWO_MINORS = `${MAJOR}.${MINOR + 2}.0`;
 const NEXT_PATCH = `${MAJOR}.${MINOR}.${PATCH + 1}`;
 const OLDER = PATCH > 0 ? `${MAJOR}.${MINOR}.${PATCH - 1}` : `${MAJOR}.${MINOR - 1}.0`;
-const REV = canaryRevision(NEXT_MINOR);
+/**
+ * The runbook's canary: the next minor when the support calendar knows it and it supports the
+ * fixture's Kubernetes (as the config requires), else the next patch (the pinned minor is the newest
+ * the calendar knows).
+ */
+const CANARY = istioKubernetesIncompatibility(NEXT_MINOR, KUBERNETES) ? NEXT_PATCH : NEXT_MINOR;
+const REV = canaryRevision(CANARY);
+
+/** The newest two consecutive Istio minors of the calendar with a Kubernetes minor both support. */
+function calendarPair(): { from: string; to: string; kubernetes: string; gatewayApi?: string } {
+    const minors = (m: string) => m.split(".").map(Number);
+    // The newest pair: the modes and client-IP options need a recent Istio.
+    const newestFirst = [...ISTIO_MINORS].sort((x, y) => compareVersions(y.minor, x.minor));
+    for (const a of newestFirst) {
+        const [ma, mi] = minors(a.minor);
+        const b = ISTIO_MINORS.find((x) => x.minor === `${ma}.${mi + 1}`);
+        if (!b) continue;
+        const k = [a.kubernetes.max, b.kubernetes.min].sort(compareVersions)[0];
+        if (compareVersions(k, b.kubernetes.min) >= 0 && compareVersions(k, a.kubernetes.min) >= 0)
+            return { from: `${a.minor}.1`, to: `${b.minor}.0`, kubernetes: k, gatewayApi: a.gatewayApi };
+    }
+    throw new Error("the support calendar has no two consecutive Istio minors sharing a Kubernetes minor");
+}
 
 /** The runbook's steps, as the config each `pulumi up` runs with (over the dev fixture stack file). */
 const RUNBOOK: { step: string; overrides: Record<string, unknown> }[] = [
     { step: "0 before", overrides: {} },
-    { step: "1 canary set", overrides: { istioCanaryVersion: NEXT_MINOR } },
+    { step: "1 canary set", overrides: { istioCanaryVersion: CANARY } },
     {
         step: "2 sample moved",
-        overrides: { istioCanaryVersion: NEXT_MINOR, istioCanaryWorkloads: ["sample"] },
+        overrides: { istioCanaryVersion: CANARY, istioCanaryWorkloads: ["sample"] },
     },
     {
         step: "3 gateway moved",
-        overrides: { istioCanaryVersion: NEXT_MINOR, istioCanaryWorkloads: ["sample", "gateway"] },
+        overrides: { istioCanaryVersion: CANARY, istioCanaryWorkloads: ["sample", "gateway"] },
     },
     {
         step: "4 promoted",
         overrides: {
-            istioVersion: NEXT_MINOR,
-            istioCanaryVersion: NEXT_MINOR,
+            istioVersion: CANARY,
+            istioCanaryVersion: CANARY,
             istioCanaryWorkloads: ["sample", "gateway"],
         },
     },
     {
         step: "5 moved back",
-        overrides: { istioVersion: NEXT_MINOR, istioCanaryVersion: NEXT_MINOR, istioCanaryWorkloads: [] },
+        overrides: { istioVersion: CANARY, istioCanaryVersion: CANARY, istioCanaryWorkloads: [] },
     },
-    { step: "6 canary removed", overrides: { istioVersion: NEXT_MINOR } },
+    { step: "6 canary removed", overrides: { istioVersion: CANARY } },
 ];
 
 const byUrn = (rs: RecordedResource[]) => new Map(rs.map((r) => [r.urn, r]));
@@ -90,9 +116,10 @@ describe("Istio canary upgrade: the runbook recorded step by step (dev fixture)"
         for (const { overrides } of RUNBOOK) steps.push((await recordStack("dev", { overrides })).resources);
     });
 
-    it("the versions the steps use are derived from the fixture: a canary one minor ahead", () => {
+    it("the versions the steps use are derived from the fixture: a canary ahead of istioVersion", () => {
         assert.match(CURRENT, /^\d+\.\d+\.\d+$/);
-        assert.equal(REV, NEXT_MINOR.replace(/\./g, "-"));
+        assert.ok(compareVersions(CANARY, CURRENT) > 0, `${CANARY} > ${CURRENT}`);
+        assert.equal(REV, CANARY.replace(/\./g, "-"));
     });
 
     it("every step keeps the NLB, its listeners, target groups, TargetGroupBindings and their rules: same URNs, same inputs", () => {
@@ -146,7 +173,7 @@ describe("Istio canary upgrade: the runbook recorded step by step (dev fixture)"
             const canaries = canaryIstiods(steps[i]);
             assert.equal(canaries.length, 1, at);
             const c = canaries[0];
-            assert.equal(c.inputs.version, NEXT_MINOR, at);
+            assert.equal(c.inputs.version, CANARY, at);
             assert.equal(c.inputs.values.revision, REV, at);
             assert.equal(c.inputs.name, `istiod-${REV}`, at);
             assert.ok(c.urn.endsWith(`-istiod-${REV}`), `${at}: ${c.urn}`);
@@ -163,13 +190,13 @@ describe("Istio canary upgrade: the runbook recorded step by step (dev fixture)"
         const bases = steps.map((rs) => chartNamed(rs, "base"));
         assert.deepEqual(
             bases.map((b) => b.inputs.version),
-            [CURRENT, ...Array(6).fill(NEXT_MINOR)],
+            [CURRENT, ...Array(6).fill(CANARY)],
         );
         assert.ok(bases.every((b) => b.urn === bases[0].urn));
         assert.equal(defaultIstiod(steps[4]).urn, defaultIstiod(steps[0]).urn);
-        assert.equal(defaultIstiod(steps[4]).inputs.version, NEXT_MINOR);
+        assert.equal(defaultIstiod(steps[4]).inputs.version, CANARY);
         assert.equal(istiods(steps[6]).length, 1);
-        assert.equal(defaultIstiod(steps[6]).inputs.version, NEXT_MINOR);
+        assert.equal(defaultIstiod(steps[6]).inputs.version, CANARY);
     });
 
     it("the sample namespace moves by istio.io/rev (no istio-injection, which would win) and its pods roll on each move", () => {
@@ -199,7 +226,8 @@ describe("Istio canary upgrade: the runbook recorded step by step (dev fixture)"
 describe("Istio canary upgrade: Gateway API ingress", () => {
     it("the gateway moves by the Gateway's istio.io/rev label; the Gateway, its bindings and the NLB keep their URNs and inputs", async function () {
         this.timeout(30_000);
-        const base = { ingressApi: "gatewayApi", istioCanaryVersion: NEXT_MINOR };
+        // A patch canary: built against the same Gateway API release as istioVersion (the CRDs both read).
+        const base = { ingressApi: "gatewayApi", istioCanaryVersion: NEXT_PATCH };
         const before = (await recordStack("dev", { overrides: base })).resources;
         const after = (
             await recordStack("dev", { overrides: { ...base, istioCanaryWorkloads: ["gateway"] } })
@@ -207,7 +235,7 @@ describe("Istio canary upgrade: Gateway API ingress", () => {
         const gateway = (rs: RecordedResource[]) =>
             query.ofType(rs, K8S_GATEWAY).find((g) => g.inputs.spec.gatewayClassName === "istio")!;
         assert.equal(gateway(before).inputs.metadata.labels?.["istio.io/rev"], undefined);
-        assert.equal(gateway(after).inputs.metadata.labels["istio.io/rev"], REV);
+        assert.equal(gateway(after).inputs.metadata.labels["istio.io/rev"], canaryRevision(NEXT_PATCH));
         assert.equal(gateway(after).urn, gateway(before).urn);
         const { labels: _labels, ...metaAfter } = gateway(after).inputs.metadata;
         assert.deepEqual(metaAfter, gateway(before).inputs.metadata);
@@ -236,6 +264,10 @@ describe("Istio canary upgrade: config", () => {
             (e: unknown) => e instanceof ConfigError && e.message === message,
             message,
         );
+    // Two consecutive minors of the calendar and a Kubernetes minor both support.
+    const pair = calendarPair();
+    const [pMajor, pMinor] = pair.from.split(".").map(Number);
+    const onPair = { istioVersion: pair.from, kubernetesVersion: pair.kubernetes };
 
     it("empty by default: no canary, no workload on one, base at istioVersion", () => {
         const s = read({ istioVersion: CURRENT });
@@ -246,18 +278,15 @@ describe("Istio canary upgrade: config", () => {
     });
 
     it("a canary one minor or a patch ahead, or equal (the promoted state), is accepted and named by its version", () => {
-        for (const v of [NEXT_MINOR, NEXT_PATCH, CURRENT]) {
-            const s = read({
-                istioVersion: CURRENT,
-                istioCanaryVersion: v,
-                istioCanaryWorkloads: ["gateway"],
-            });
+        const patch = `${pMajor}.${pMinor}.2`;
+        for (const v of [pair.to, patch, pair.from]) {
+            const s = read({ ...onPair, istioCanaryVersion: v, istioCanaryWorkloads: ["gateway"] });
             assert.deepEqual(istioCanary(s), {
                 version: v,
-                revision: canaryRevision(v),
+                revision: v.replace(/\./g, "-"),
                 workloads: ["gateway"],
             });
-            assert.equal(istioBaseVersion(CURRENT, istioCanary(s)), v);
+            assert.equal(istioBaseVersion(pair.from, istioCanary(s)), v);
         }
         assert.equal(canaryRevision("1.28.0"), "1-28-0");
     });
@@ -271,25 +300,55 @@ describe("Istio canary upgrade: config", () => {
             { istioVersion: CURRENT, istioCanaryVersion: OLDER },
             `Invalid config "istio-eks-nlb:istioCanaryVersion": "${OLDER}" must not be older than istioVersion (${CURRENT}): a canary runs a newer Istio beside the current one; to roll back, move the workloads back (istioCanaryWorkloads) and unset it`,
         );
-        rejects(
-            { istioVersion: CURRENT, istioCanaryVersion: TWO_MINORS },
-            `Invalid config "istio-eks-nlb:istioCanaryVersion": "${TWO_MINORS}" must be at most one minor ahead of istioVersion (${CURRENT}), i.e. ${MAJOR}.${MINOR}.x or ${MAJOR}.${MINOR + 1}.x: istio-cni stays at istioVersion until promotion, and a node agent supports a control plane at most one minor newer; upgrade one minor per canary`,
+        const tooFar = `Invalid config "istio-eks-nlb:istioCanaryVersion": "%s" must be at most one minor ahead of istioVersion (${CURRENT}), i.e. ${MAJOR}.${MINOR}.x or ${MAJOR}.${MINOR + 1}.x: istio-cni stays at istioVersion until promotion, and a node agent supports a control plane at most one minor newer; upgrade one minor per canary`;
+        for (const v of [TWO_MINORS, `${MAJOR + 1}.0.0`])
+            rejects({ istioVersion: CURRENT, istioCanaryVersion: v }, tooFar.replace("%s", v));
+    });
+
+    it("the canary must support kubernetesVersion, as istioVersion must (the support calendar)", () => {
+        // A Kubernetes minor the older of the pair supports and the newer does not, when there is one.
+        const from = ISTIO_MINORS.find((m) => `${m.minor}.1` === pair.from)!;
+        const to = ISTIO_MINORS.find((m) => `${m.minor}.0` === pair.to)!;
+        assert.ok(
+            compareVersions(from.kubernetes.min, to.kubernetes.min) < 0,
+            "the calendar's minors move up",
         );
+        const k = from.kubernetes.min;
         rejects(
-            { istioVersion: CURRENT, istioCanaryVersion: `${MAJOR + 1}.0.0` },
-            `Invalid config "istio-eks-nlb:istioCanaryVersion": "${MAJOR + 1}.0.0" must be at most one minor ahead of istioVersion (${CURRENT}), i.e. ${MAJOR}.${MINOR}.x or ${MAJOR}.${MINOR + 1}.x: istio-cni stays at istioVersion until promotion, and a node agent supports a control plane at most one minor newer; upgrade one minor per canary`,
+            { istioVersion: pair.from, kubernetesVersion: k, istioCanaryVersion: pair.to },
+            `Invalid config "istio-eks-nlb:istioCanaryVersion": "${pair.to}" ${istioKubernetesIncompatibility(pair.to, k)}`,
         );
+    });
+
+    it("with the Gateway API CRDs, the canary must be built against gatewayApiVersion's minor, as istioVersion is", () => {
+        const from = ISTIO_MINORS.find((m) => `${m.minor}.1` === pair.from)!;
+        const to = ISTIO_MINORS.find((m) => `${m.minor}.0` === pair.to)!;
+        const gatewayApi = { ingressApi: "gatewayApi", gatewayApiVersion: from.gatewayApi };
+        // A patch canary shares its minor's Gateway API release.
+        read({ ...onPair, ...gatewayApi, istioCanaryVersion: `${pMajor}.${pMinor}.2` });
+        if (
+            to.gatewayApi &&
+            from.gatewayApi &&
+            to.gatewayApi.split(".")[1] !== from.gatewayApi.split(".")[1]
+        ) {
+            rejects(
+                { ...onPair, ...gatewayApi, istioCanaryVersion: pair.to },
+                `Invalid config "istio-eks-nlb:istioCanaryVersion": "${pair.to}" is not built against gatewayApiVersion "${from.gatewayApi}", the Gateway API CRDs both revisions read (Istio ${pair.to} needs ${to.gatewayApi}): canary a version built against the same Gateway API minor as istioVersion, or upgrade the CRDs and istioVersion first`,
+            );
+        } else {
+            read({ ...onPair, ...gatewayApi, istioCanaryVersion: pair.to });
+        }
     });
 
     it("is refused in ambient mode: ztunnel is per node and upgraded in place, not per revision", () => {
         rejects(
-            { istioVersion: CURRENT, dataplaneMode: "ambient", istioCanaryVersion: NEXT_MINOR },
-            `Invalid config "istio-eks-nlb:istioCanaryVersion": "${NEXT_MINOR}" must be empty when dataplaneMode is "ambient": ztunnel is one DaemonSet per node and is upgraded in place, not per revision (istio.io "Upgrade with Helm" for ambient); upgrade with istioVersion instead`,
+            { ...onPair, dataplaneMode: "ambient", istioCanaryVersion: pair.to },
+            `Invalid config "istio-eks-nlb:istioCanaryVersion": "${pair.to}" must be empty when dataplaneMode is "ambient": ztunnel is one DaemonSet per node and is upgraded in place, not per revision (istio.io "Upgrade with Helm" for ambient); upgrade with istioVersion instead`,
         );
     });
 
     it("rejects bad canary workloads, naming the key, the value and what is allowed", () => {
-        const canary = { istioVersion: CURRENT, istioCanaryVersion: NEXT_MINOR };
+        const canary = { ...onPair, istioCanaryVersion: pair.to };
         rejects(
             { ...canary, istioCanaryWorkloads: ["gateway", "apps"] },
             'Invalid config "istio-eks-nlb:istioCanaryWorkloads": ["gateway","apps"] contains "apps"; allowed: gateway|sample',
