@@ -25,6 +25,7 @@ import {
 import { countMandatory, ReportedViolation, summaryLine, toReported, violationBlocks } from "./lib/report";
 import { ComponentNode, componentTree, countByType, TrafficPath, trafficPath } from "./plan/model";
 import { componentLines, mermaid, pathLines } from "./plan/render";
+import { IstioRevision, istioRevisions, revisionLines } from "./plan/revisions";
 import { isoDay, SupportLine, supportLineText, supportStatus } from "../policies/lib/support";
 import { SUPPORTED_VERSIONS_POLICY_NAME } from "../policies/supportedVersions";
 
@@ -51,6 +52,8 @@ export interface PlanReport {
     outputs: Record<string, unknown>;
     /** The pinned versions against the support calendar on `supportDay` (warnings are never refusals). */
     support: SupportLine[];
+    /** The istiod revisions (two during a canary upgrade). */
+    istioRevisions: IstioRevision[];
     /** The day the support status and the supported-versions policy were judged on, `YYYY-MM-DD`. */
     supportDay: string;
 }
@@ -205,6 +208,7 @@ async function plan(
             outputs,
             support,
             supportDay,
+            istioRevisions: istioRevisions(resources),
         },
     };
 }
@@ -246,6 +250,7 @@ export function renderText(r: PlanReport): string {
         "",
         "Ingress traffic path",
         ...pathLines(r.path),
+        ...revisionLines(r.istioRevisions ?? []),
         "",
         "Policy verdicts",
     ];

@@ -14,6 +14,7 @@ import {
 import { REVISION_ANNOTATION, SAMPLE_NAMESPACE } from "../../components/mesh";
 import { compareVersions, istioKubernetesIncompatibility } from "../../policies/lib/support";
 import { ISTIO_MINORS } from "../../policies/lib/supportCalendar";
+import { istioRevisions, revisionLines } from "../../tools/plan/revisions";
 import { loadFixtureStackConfig, query, RecordedResource, recordStack } from "../harness/pulumiMocks";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -216,6 +217,27 @@ describe("Istio canary upgrade: the runbook recorded step by step (dev fixture)"
         // Its pods are created after the canary's injector exists.
         const canary = canaryIstiods(steps[2])[0];
         assert.ok(sampleDeployment(steps[2]).dependencies!.includes(canary.urn));
+    });
+
+    it("npm run plan names both istiods and what runs on the canary, and nothing without one", () => {
+        assert.deepEqual(revisionLines(istioRevisions(steps[0])), []);
+        assert.deepEqual(istioRevisions(steps[3]), [
+            { revision: "default", version: CURRENT, workloads: [] },
+            {
+                revision: REV,
+                version: CANARY,
+                workloads: [
+                    `gateway ${chartNamed(steps[3], "gateway").inputs.name}`,
+                    `namespace ${SAMPLE_NAMESPACE}`,
+                ],
+            },
+        ]);
+        assert.deepEqual(revisionLines(istioRevisions(steps[1])).slice(1), [
+            "Istio revisions (canary upgrade: docs/upgrades.md)",
+            `  default: istiod ${CURRENT}`,
+            `  ${REV}: istiod ${CANARY}, canary; runs no workload yet`,
+        ]);
+        assert.deepEqual(revisionLines(istioRevisions(steps[6])), []);
     });
 
     it("after the whole runbook the stack has exactly the resources it started with (no canary left behind)", () => {
